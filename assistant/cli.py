@@ -1,0 +1,112 @@
+"""The ``pulje`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+
+from assistant.config import Settings
+from assistant.errors import PuljeError
+
+console = Console()
+err = Console(stderr=True)
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _corpus_build(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.corpus import build_corpus
+
+    seeds = args.seeds or settings.seeds_dir
+    for path in build_corpus(seeds, settings.corpus_dir):
+        console.print(f"skrevet: {path}")
+    return 0
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.progress import Progress
+
+    from assistant.index import load_index
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Indekserer passager", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        index = load_index(settings, progress)
+    state = "bygget" if index.built else "uændret, genbrugt"
+    console.print(
+        f"Indeks {index.key[:12]} ({state}): {len(index.passages)} passager, "
+        f"model {index.embeddings.model_id}"
+    )
+    return 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.index import load_index
+    from assistant.retrieval import HybridRetriever
+
+    retriever = HybridRetriever(
+        index=load_index(settings), k=args.k, mode=args.mode,
+        candidates=settings.candidates, rrf_k=settings.rrf_k,
+        max_question_chars=settings.max_question_chars,
+    )
+    for n, (passage, scores) in enumerate(retriever.search(args.question), start=1):
+        meta = retriever.index.documents[passage.doc_id].meta
+        console.print(
+            f"[bold][{n}] {meta.title}[/bold] ({meta.publisher}; {meta.authority}) "
+            f"– {passage.section or 'uden overskrift'} [dim]{passage.id}, "
+            f"tegn {passage.start}-{passage.end}, score {scores['fused']:.4f}[/dim]"
+        )
+        console.print(passage.text, markup=False, highlight=False)
+        console.print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pulje", description="Puljeassistenten")
+    parser.add_argument("-v", "--verbose", action="store_true", help="vis log-beskeder")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    corpus = sub.add_parser("corpus", help="kildedokumenterne")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True)
+    build = corpus_sub.add_parser("build", help="rens kildefilerne til corpus/")
+    build.add_argument("--seeds", type=_path, default=None, help="mappe med kildefilerne")
+    build.set_defaults(func=_corpus_build)
+
+    index = sub.add_parser("index", help="byg søgeindekset (genbruges hvis uændret)")
+    index.set_defaults(func=_index)
+
+    search = sub.add_parser("search", help="vis de bedste passager for et spørgsmål")
+    search.add_argument("question")
+    search.add_argument("-k", type=int, default=5, help="antal passager (standard 5)")
+    search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    search.set_defaults(func=_search)
+    return parser
+
+
+def _path(value: str):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    return Path(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        func: Command = args.func
+        return func(args, Settings())
+    except PuljeError as exc:
+        err.print(f"[red]Fejl:[/red] {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

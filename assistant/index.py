@@ -1,0 +1,202 @@
+"""The search index: passages in a Chroma collection (dense) plus BM25 (sparse).
+
+The dense part is keyed by a hash of corpus + chunker + embedding model. Unchanged input
+reuses what is on disk (or on the Chroma server); changed input builds a new index; a
+corrupt or incomplete index is rebuilt, never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.bm25 import DanishBM25
+from assistant.config import Settings
+from assistant.corpus import Document, load_corpus
+from assistant.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
+from assistant.errors import IndexUnavailableError
+from assistant.passages import Passage, chunk_corpus, corpus_fingerprint
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+_BATCH = 16
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval needs, loaded once per process."""
+
+    documents: dict[str, Document]
+    passages: list[Passage]
+    by_id: dict[str, Passage]
+    bm25: DanishBM25
+    collection: Any
+    embeddings: E5Embeddings | SentenceTransformerEmbeddings
+    key: str
+    corpus_hash: str
+    built: bool  # True when this call embedded the passages, False when it reused them
+
+    def dense_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(row, cosine similarity) pairs, best first."""
+        vec = self.embeddings.embed_query(query)
+        try:
+            res = self.collection.query(
+                query_embeddings=[vec], n_results=min(k, len(self.passages)), include=["distances"]
+            )
+        except Exception as exc:
+            raise IndexUnavailableError(f"Søgning i Chroma fejlede: {exc}") from exc
+        rows = {p.id: i for i, p in enumerate(self.passages)}
+        return [
+            (rows[pid], 1.0 - float(d))
+            for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)
+            if pid in rows
+        ]
+
+
+def index_key(corpus_hash: str, model_id: str) -> str:
+    return hashlib.sha256(f"{corpus_hash}\0{model_id}".encode()).hexdigest()
+
+
+def load_index(settings: Settings, progress: Progress | None = None) -> SearchIndex:
+    """Load the index for the current corpus and model, building it if needed."""
+    docs = load_corpus(settings.corpus_dir)
+    passages = chunk_corpus(docs)
+    embeddings = make_embeddings(settings)
+    corpus_hash = corpus_fingerprint(passages)
+    key = index_key(corpus_hash, embeddings.model_id)
+    if settings.chroma_url:
+        collection, built = _server_collection(settings.chroma_url, key, passages, embeddings,
+                                               progress)
+    else:
+        collection, built = _local_collection(settings.data_dir, key, passages, embeddings,
+                                              progress)
+    return SearchIndex(
+        documents={d.id: d for d in docs},
+        passages=passages,
+        by_id={p.id: p for p in passages},
+        bm25=DanishBM25([p.search_text() for p in passages]),
+        collection=collection,
+        embeddings=embeddings,
+        key=key,
+        corpus_hash=corpus_hash,
+        built=built,
+    )
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _collection_name(key: str) -> str:
+    return f"pulje-{key[:24]}"
+
+
+def _fill(collection: Any, passages: list[Passage], embeddings: Any,
+          progress: Progress | None) -> None:
+    total = len(passages)
+    for i in range(0, total, _BATCH):
+        batch = passages[i : i + _BATCH]
+        vectors = embeddings.embed_documents([p.search_text() for p in batch])
+        collection.add(
+            ids=[p.id for p in batch],
+            embeddings=vectors,
+            metadatas=[{"doc_id": p.doc_id, "start": p.start, "end": p.end} for p in batch],
+        )
+        if progress:
+            progress(min(i + _BATCH, total), total)
+
+
+def _is_complete(collection: Any, passages: list[Passage]) -> bool:
+    try:
+        got = collection.get(ids=[p.id for p in passages], include=[])
+    except Exception:
+        return False
+    return set(got["ids"]) == {p.id for p in passages}
+
+
+def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddings: Any,
+                      progress: Progress | None) -> tuple[Any, bool]:
+    import chromadb
+
+    target = data_dir / "index" / key[:24]
+    marker = target / "index.json"
+    if marker.is_file():
+        try:
+            meta = json.loads(marker.read_text(encoding="utf-8"))
+            if meta.get("key") != key:
+                raise ValueError("nøglen passer ikke")
+            client = chromadb.PersistentClient(path=str(target / "chroma"),
+                                               settings=_chroma_settings())
+            collection = client.get_collection(_collection_name(key))
+            if _is_complete(collection, passages):
+                return collection, False
+            raise ValueError("samlingen er ufuldstændig")
+        except Exception as exc:
+            log.warning("Indekset i %s kan ikke bruges (%s); det bygges igen.", target, exc)
+    # Build beside the target and move it into place, so that a crash never leaves a
+    # half-built index where a complete one is expected.
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "index").mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=data_dir / "index"))
+    try:
+        started = time.perf_counter()
+        client = chromadb.PersistentClient(path=str(tmp / "chroma"), settings=_chroma_settings())
+        collection = client.create_collection(
+            _collection_name(key), embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        _fill(collection, passages, embeddings, progress)
+        (tmp / "index.json").write_text(json.dumps({
+            "key": key, "model": embeddings.model_id, "passages": len(passages),
+            "seconds": round(time.perf_counter() - started, 2),
+        }), encoding="utf-8")
+        del collection, client
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    client = chromadb.PersistentClient(path=str(target / "chroma"), settings=_chroma_settings())
+    return client.get_collection(_collection_name(key)), True
+
+
+def _server_collection(url: str, key: str, passages: list[Passage], embeddings: Any,
+                       progress: Progress | None) -> tuple[Any, bool]:
+    import chromadb
+
+    parsed = urlparse(url)
+    try:
+        client = chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+            ssl=parsed.scheme == "https", settings=_chroma_settings(),
+        )
+        client.heartbeat()
+    except Exception as exc:
+        raise IndexUnavailableError(
+            f"Chroma-serveren på {url} svarer ikke ({type(exc).__name__}). "
+            "Start den med 'chroma run' eller fjern PULJE_CHROMA_URL."
+        ) from exc
+    name = _collection_name(key)
+    try:
+        collection = client.get_collection(name)
+        if _is_complete(collection, passages):
+            return collection, False
+        client.delete_collection(name)
+    except Exception:
+        pass  # missing: build it below
+    collection = client.create_collection(
+        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+    _fill(collection, passages, embeddings, progress)
+    return collection, True

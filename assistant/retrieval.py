@@ -1,0 +1,83 @@
+"""Hybrid retrieval: BM25 and dense results fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.index import SearchIndex
+from assistant.passages import Passage
+from assistant.questions import clean_question
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+def fuse(rankings: list[list[int]], rrf_k: int) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of several rankings of row numbers, best first.
+
+    >>> fuse([[3, 1, 2], [1, 3]], rrf_k=60)[0][0] in (1, 3)
+    True
+    """
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, row in enumerate(ranking, start=1):
+            scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class HybridRetriever(BaseRetriever):
+    """A langchain retriever over a SearchIndex; ``mode`` selects BM25, dense or both."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: SearchIndex
+    k: int = 5
+    candidates: int = 20
+    rrf_k: int = 60
+    mode: Mode = "hybrid"
+    max_question_chars: int = 2000
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        return [self.to_document(p, s) for p, s in self.search(query)]
+
+    def search(self, query: str) -> list[tuple[Passage, dict[str, float]]]:
+        """The top ``k`` passages with their scores (fused, bm25, dense, ranks)."""
+        query = clean_question(query, self.max_question_chars)
+        sparse = self.index.bm25.search(query, self.candidates) if self.mode != "dense" else []
+        dense = self.index.dense_search(query, self.candidates) if self.mode != "bm25" else []
+        rankings = [[r for r, _ in hits] for hits in (sparse, dense) if hits]
+        sparse_by, dense_by = dict(sparse), dict(dense)
+        sparse_rank = {r: i for i, (r, _) in enumerate(sparse, 1)}
+        dense_rank = {r: i for i, (r, _) in enumerate(dense, 1)}
+        out = []
+        for row, fused in fuse(rankings, self.rrf_k)[: self.k]:
+            scores = {"fused": fused}
+            if row in sparse_by:
+                scores |= {"bm25": sparse_by[row], "bm25_rank": sparse_rank[row]}
+            if row in dense_by:
+                scores |= {"dense": dense_by[row], "dense_rank": dense_rank[row]}
+            out.append((self.index.passages[row], scores))
+        return out
+
+    def to_document(self, passage: Passage, scores: dict[str, float]) -> LCDocument:
+        meta = self.index.documents[passage.doc_id].meta
+        return LCDocument(
+            page_content=passage.text,
+            metadata={
+                "passage_id": passage.id,
+                "doc_id": passage.doc_id,
+                "title": meta.title,
+                "publisher": meta.publisher,
+                "authority": meta.authority,
+                "section": passage.section,
+                "start": passage.start,
+                "end": passage.end,
+                **scores,
+            },
+        )

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.index import SearchIndex, load_index
+
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings on the real corpus with a data directory of the test session's own."""
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="session")
+def index(settings: Settings) -> SearchIndex:
+    """The real index (e5 + Chroma + BM25) over the real corpus, built once per session."""
+    return load_index(settings)
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """A copy of the corpus with only the two short official documents, for fast builds."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    manifest = (CORPUS / "manifest.toml").read_text(encoding="utf-8")
+    blocks = manifest.split("[[document]]")
+    keep = [b for b in blocks[1:] if 'id = "pressemeddelelse"' in b or 'id = "kk-amu-svar"' in b]
+    (target / "manifest.toml").write_text(
+        "".join("[[document]]" + b for b in keep), encoding="utf-8"
+    )
+    for name in ("pressemeddelelse-rammer-fastlagt-2023.txt",
+                 "kk-svar-amu-kurser-paedagogmedhjaelpere-2026.txt"):
+        shutil.copy(CORPUS / name, target / name)
+    return target

@@ -13,7 +13,7 @@ import Stemmer
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_DANISH) | frozenset(
-    "kan vi må hvad hvor hvordan hvem hvornår".split()
+    ["kan", "vi", "må", "hvad", "hvor", "hvordan", "hvem", "hvornår"]
 )
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
 
@@ -90,9 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _path(value: str):  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
+def _path(value: str) -> Path:
     return Path(value)
 
 

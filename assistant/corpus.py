@@ -41,6 +41,7 @@ class DocumentMeta:
     date: str
     kind: str
     authority: Authority
+    aliases: tuple[str, ...] = ()
     drop_lines: tuple[str, ...] = ()
     headings: tuple[str, ...] = ()
     paragraph_starts: tuple[str, ...] = ()
@@ -80,6 +81,7 @@ def load_manifest(corpus_dir: Path) -> list[DocumentMeta]:
         entry = {**entry, "drop_lines": tuple(entry.get("drop_lines", ()))}
         entry["headings"] = tuple(entry.get("headings", ()))
         entry["paragraph_starts"] = tuple(entry.get("paragraph_starts", ()))
+        entry["aliases"] = tuple(entry.get("aliases", ()))
         metas.append(DocumentMeta(**entry))
     ids = [m.id for m in metas]
     if not metas or len(set(ids)) != len(ids):

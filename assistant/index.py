@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -129,46 +130,46 @@ def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddi
                       progress: Progress | None) -> tuple[Any, bool]:
     import chromadb
 
-    target = data_dir / "index" / key[:24]
-    marker = target / "index.json"
+    home = data_dir / "index" / key[:24]
+    marker = home / "current.json"
     if marker.is_file():
         try:
             meta = json.loads(marker.read_text(encoding="utf-8"))
             if meta.get("key") != key:
                 raise ValueError("nøglen passer ikke")
-            client = chromadb.PersistentClient(path=str(target / "chroma"),
+            client = chromadb.PersistentClient(path=str(home / meta["dir"]),
                                                settings=_chroma_settings())
             collection = client.get_collection(_collection_name(key))
             if _is_complete(collection, passages):
                 return collection, False
             raise ValueError("samlingen er ufuldstændig")
         except Exception as exc:
-            log.warning("Indekset i %s kan ikke bruges (%s); det bygges igen.", target, exc)
-    # Build beside the target and move it into place, so that a crash never leaves a
-    # half-built index where a complete one is expected.
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "index").mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=data_dir / "index"))
+            log.warning("Indekset i %s kan ikke bruges (%s); det bygges igen.", home, exc)
+    # Every build gets a directory of its own and the marker is replaced atomically once
+    # the build is complete: a crash never leaves a half-built index behind the marker,
+    # and Chroma's per-path client cache never hands back a client of a corrupt build.
+    home.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="build-", dir=home))
     try:
         started = time.perf_counter()
-        client = chromadb.PersistentClient(path=str(tmp / "chroma"), settings=_chroma_settings())
+        client = chromadb.PersistentClient(path=str(build), settings=_chroma_settings())
         collection = client.create_collection(
             _collection_name(key), embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
         _fill(collection, passages, embeddings, progress)
-        (tmp / "index.json").write_text(json.dumps({
-            "key": key, "model": embeddings.model_id, "passages": len(passages),
-            "seconds": round(time.perf_counter() - started, 2),
-        }), encoding="utf-8")
-        del collection, client
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(build, ignore_errors=True)
         raise
-    client = chromadb.PersistentClient(path=str(target / "chroma"), settings=_chroma_settings())
-    return client.get_collection(_collection_name(key)), True
+    tmp_marker = home / f".{build.name}.json"
+    tmp_marker.write_text(json.dumps({
+        "key": key, "dir": build.name, "model": embeddings.model_id,
+        "passages": len(passages), "seconds": round(time.perf_counter() - started, 2),
+    }), encoding="utf-8")
+    os.replace(tmp_marker, marker)
+    for old in home.glob("build-*"):
+        if old != build:
+            shutil.rmtree(old, ignore_errors=True)
+    return collection, True
 
 
 def _server_collection(url: str, key: str, passages: list[Passage], embeddings: Any,

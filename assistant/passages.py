@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.corpus import Document
 from assistant.text import sentence_spans
 
-CHUNKER_VERSION = "blocks-v1"
+CHUNKER_VERSION = "blocks-v2"
 TARGET_CHARS = 650
 MAX_CHARS = 1000
 
@@ -62,7 +62,7 @@ def _blocks(text: str) -> Iterator[_Block]:
 def chunk_document(doc: Document) -> list[Passage]:
     """Split one document into passages; ids are ``<doc-id>-<nnn>`` in reading order."""
     groups: list[tuple[str, str, list[tuple[int, int]]]] = []
-    section, pending_heading, lead_in, context = "", False, "", ""
+    section, parent, pending_heading, lead_in, context = "", "", False, "", ""
     cur: list[tuple[int, int]] = []
 
     def flush() -> None:
@@ -76,8 +76,10 @@ def chunk_document(doc: Document) -> list[Passage]:
             continue
         if block.kind == "heading":
             flush()
-            # Consecutive headings nest: "Formelle tilbud – Meritpædagoguddannelse".
-            section = f"{section} – {block.text}" if pending_heading and section else block.text
+            # Two consecutive headings nest one level: "Formelle tilbud – Meritpædagog…";
+            # a longer run of headings (a list of names) keeps only the last two.
+            section = f"{parent} – {block.text}" if pending_heading and parent else block.text
+            parent = block.text
             pending_heading, lead_in = True, ""
             continue
         pending_heading = False

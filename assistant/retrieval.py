@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -9,6 +10,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.glossary import expand
 from assistant.index import SearchIndex
 from assistant.passages import Passage
 from assistant.questions import clean_question
@@ -16,17 +18,41 @@ from assistant.questions import clean_question
 Mode = Literal["hybrid", "bm25", "dense"]
 
 
-def fuse(rankings: list[list[int]], rrf_k: int) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion of several rankings of row numbers, best first.
+def fuse(rankings: list[list[int]], rrf_k: int,
+         weights: list[float] | None = None) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion of rankings of row numbers, best first.
 
     >>> fuse([[3, 1, 2], [1, 3]], rrf_k=60)[0][0] in (1, 3)
     True
     """
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, row in enumerate(ranking, start=1):
-            scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank)
+            scores[row] = scores.get(row, 0.0) + weight / (rrf_k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", re.IGNORECASE)
+
+
+def route(question: str, index: SearchIndex) -> tuple[set[str], str]:
+    """The documents a question names by an alias (if none: the rules and official ones),
+    and the question with those names taken out, so that a source's name ("FOA") does not
+    pull up the passages that merely repeat it."""
+    named: set[str] = set()
+    content = question
+    for doc_id, doc in index.documents.items():
+        for alias in doc.meta.aliases:
+            pattern = _alias_pattern(alias)
+            if pattern.search(question):
+                named.add(doc_id)
+                content = pattern.sub(" ", content)
+    if not named:
+        named = {d for d, doc in index.documents.items()
+                 if doc.meta.authority in ("rules", "official")}
+    content = " ".join(content.split())
+    return named, content if len(content) >= 3 else question
 
 
 class HybridRetriever(BaseRetriever):
@@ -40,6 +66,11 @@ class HybridRetriever(BaseRetriever):
     rrf_k: int = 60
     mode: Mode = "hybrid"
     max_question_chars: int = 2000
+    # Added to the fused score of passages from the sources a question names (or, when
+    # it names none, from the rules and official documents): about one top-rank vote.
+    source_bonus: float = 1.0 / 61
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -49,14 +80,24 @@ class HybridRetriever(BaseRetriever):
     def search(self, query: str) -> list[tuple[Passage, dict[str, float]]]:
         """The top ``k`` passages with their scores (fused, bm25, dense, ranks)."""
         query = clean_question(query, self.max_question_chars)
-        sparse = self.index.bm25.search(query, self.candidates) if self.mode != "dense" else []
+        preferred, query = route(query, self.index)
+        sparse = (
+            self.index.bm25.search(expand(query), self.candidates) if self.mode != "dense" else []
+        )
         dense = self.index.dense_search(query, self.candidates) if self.mode != "bm25" else []
-        rankings = [[r for r, _ in hits] for hits in (sparse, dense) if hits]
+        rankings = [[r for r, _ in sparse], [r for r, _ in dense]]
+        weights = [self.bm25_weight, self.dense_weight]
         sparse_by, dense_by = dict(sparse), dict(dense)
         sparse_rank = {r: i for i, (r, _) in enumerate(sparse, 1)}
         dense_rank = {r: i for i, (r, _) in enumerate(dense, 1)}
+        bonus = self.source_bonus
+        fused_rows = [
+            (row, score + (bonus if self.index.passages[row].doc_id in preferred else 0.0))
+            for row, score in fuse(rankings, self.rrf_k, weights)
+        ]
+        fused_rows.sort(key=lambda kv: (-kv[1], kv[0]))
         out = []
-        for row, fused in fuse(rankings, self.rrf_k)[: self.k]:
+        for row, fused in fused_rows[: self.k]:
             scores = {"fused": fused}
             if row in sparse_by:
                 scores |= {"bm25": sparse_by[row], "bm25_rank": sparse_rank[row]}

@@ -7,8 +7,8 @@ import unicodedata
 
 # Abbreviations after which a full stop does not end a Danish sentence.
 _ABBREVIATIONS = frozenset(
-    """fx f.eks eks hhv mio mia kr pct dvs ca bl.a m.v mv fsva stk nr jf evt inkl ekskl
-    mht mhp pga ift vedr osv etc ph.d dr prof tlf t.kr mfl m.fl""".split()
+    "fx f.eks eks hhv mio mia kr pct dvs ca bl.a m.v mv fsva stk nr jf evt inkl ekskl "
+    "mht mhp pga ift vedr osv etc ph.d dr prof tlf t.kr mfl m.fl".split()
 )
 _SENTENCE_END = re.compile(r"[.!?](?:[”\"')*]*)(?=\s+[\"“”(*]?[A-ZÆØÅ0-9])")
 

@@ -15,7 +15,10 @@ META = DocumentMeta("d", "d.txt", "s.txt", "Titel", "Pub", "2023", "faktaark", "
 
 
 def test_line_end_hyphen_is_joined_and_real_hyphens_stay() -> None:
-    raw = "Formål\nAt un-\nderstøtte PAU-\neleven i 2023-\n2025 med AMU-kurser og tro- og lo-\nveerklæring.\n"
+    raw = (
+        "Formål\nAt un-\nderstøtte PAU-\neleven i 2023-\n2025 med AMU-kurser og tro- og lo-"
+        "\nveerklæring.\n"
+    )
     text = clean_text(raw, META)
     assert "understøtte PAU-eleven i 2023-2025 med AMU-kurser og tro- og loveerklæring." in text
 

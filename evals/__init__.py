@@ -1,0 +1,1 @@
+"""Evaluation of Puljeassistenten: retrieval, rules extraction and answers."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Abbreviations after which a full stop does not end a Danish sentence.
+# Abbreviations after which a full stop does not end a Danish sentence. "kr." is not one:
+# before a capital letter it ends the sentence ("… 15 mio. kr. Midlerne …").
 _ABBREVIATIONS = frozenset(
-    "fx f.eks eks hhv mio mia kr pct dvs ca bl.a m.v mv fsva stk nr jf evt inkl ekskl "
+    "fx f.eks eks hhv mio mia pct dvs ca bl.a m.v mv fsva stk nr jf evt inkl ekskl "
     "mht mhp pga ift vedr osv etc ph.d dr prof tlf t.kr mfl m.fl".split()
 )
 _SENTENCE_END = re.compile(r"[.!?](?:[”\"')*]*)(?=\s+[\"“”(*]?[A-ZÆØÅ0-9])")

@@ -20,12 +20,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from assistant.bm25 import DanishBM25
+from assistant.bm25 import CharNgramBM25, DanishBM25
 from assistant.config import Settings
 from assistant.corpus import Document, load_corpus
 from assistant.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
 from assistant.errors import IndexUnavailableError
-from assistant.passages import Passage, chunk_corpus, corpus_fingerprint
+from assistant.passages import (
+    Passage,
+    SentenceUnit,
+    chunk_corpus,
+    corpus_fingerprint,
+    sentence_units,
+)
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -40,6 +46,7 @@ class SearchIndex:
     passages: list[Passage]
     by_id: dict[str, Passage]
     bm25: DanishBM25
+    ngrams: CharNgramBM25
     collection: Any
     embeddings: E5Embeddings | SentenceTransformerEmbeddings
     key: str
@@ -47,20 +54,22 @@ class SearchIndex:
     built: bool  # True when this call embedded the passages, False when it reused them
 
     def dense_search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """(row, cosine similarity) pairs, best first."""
+        """(row, cosine similarity of the passage's best sentence) pairs, best first."""
         vec = self.embeddings.embed_query(query)
         try:
             res = self.collection.query(
-                query_embeddings=[vec], n_results=min(k, len(self.passages)), include=["distances"]
+                query_embeddings=[vec], n_results=min(4 * k, self.collection.count()),
+                include=["distances", "metadatas"],
             )
         except Exception as exc:
             raise IndexUnavailableError(f"Søgning i Chroma fejlede: {exc}") from exc
         rows = {p.id: i for i, p in enumerate(self.passages)}
-        return [
-            (rows[pid], 1.0 - float(d))
-            for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)
-            if pid in rows
-        ]
+        best: dict[int, float] = {}
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+            row = rows.get(str(meta["passage_id"]))
+            if row is not None and row not in best:
+                best[row] = 1.0 - float(dist)
+        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
 
 def index_key(corpus_hash: str, model_id: str) -> str:
@@ -85,6 +94,7 @@ def load_index(settings: Settings, progress: Progress | None = None) -> SearchIn
         passages=passages,
         by_id={p.id: p for p in passages},
         bm25=DanishBM25([p.search_text() for p in passages]),
+        ngrams=CharNgramBM25([p.search_text() for p in passages]),
         collection=collection,
         embeddings=embeddings,
         key=key,
@@ -103,27 +113,34 @@ def _collection_name(key: str) -> str:
     return f"pulje-{key[:24]}"
 
 
+def _units(passages: list[Passage]) -> list[SentenceUnit]:
+    return [u for p in passages for u in sentence_units(p)]
+
+
 def _fill(collection: Any, passages: list[Passage], embeddings: Any,
           progress: Progress | None) -> None:
-    total = len(passages)
+    units = _units(passages)
+    total = len(units)
     for i in range(0, total, _BATCH):
-        batch = passages[i : i + _BATCH]
-        vectors = embeddings.embed_documents([p.search_text() for p in batch])
+        batch = units[i : i + _BATCH]
+        vectors = embeddings.embed_documents([u.embed_text for u in batch])
         collection.add(
-            ids=[p.id for p in batch],
+            ids=[u.id for u in batch],
             embeddings=vectors,
-            metadatas=[{"doc_id": p.doc_id, "start": p.start, "end": p.end} for p in batch],
+            metadatas=[{"passage_id": u.passage_id, "start": u.start, "end": u.end}
+                       for u in batch],
         )
         if progress:
             progress(min(i + _BATCH, total), total)
 
 
 def _is_complete(collection: Any, passages: list[Passage]) -> bool:
+    expected = {u.id for u in _units(passages)}
     try:
-        got = collection.get(ids=[p.id for p in passages], include=[])
+        got = collection.get(ids=sorted(expected), include=[])
     except Exception:
         return False
-    return set(got["ids"]) == {p.id for p in passages}
+    return set(got["ids"]) == expected and collection.count() == len(expected)
 
 
 def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddings: Any,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.corpus import Document
 from assistant.text import sentence_spans
 
-CHUNKER_VERSION = "blocks-v2"
+CHUNKER_VERSION = "blocks-v2+sentences-v1"
 TARGET_CHARS = 650
 MAX_CHARS = 1000
 
@@ -120,6 +120,37 @@ def _sentence_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+@dataclass(frozen=True)
+class SentenceUnit:
+    """One sentence of a passage, the unit the dense index embeds."""
+
+    id: str
+    passage_id: str
+    start: int  # offsets into the document, like the passage's
+    end: int
+    embed_text: str
+
+
+def sentence_units(passage: Passage) -> list[SentenceUnit]:
+    """The passage's sentences with their heading (and lead-in, for short ones) as context.
+
+    Dense matching per sentence is sharper than per passage: a passage that mixes two
+    topics still matches a question about either.
+    """
+    units = []
+    for n, (a, b) in enumerate(sentence_spans(passage.text), start=1):
+        sentence = passage.text[a:b].lstrip("- ").strip()
+        context = [passage.section]
+        if len(sentence) < 60 and passage.context:
+            context.append(passage.context)
+        units.append(SentenceUnit(
+            id=f"{passage.id}:s{n}", passage_id=passage.id,
+            start=passage.start + a, end=passage.start + b,
+            embed_text=": ".join([x for x in context if x] + [sentence]),
+        ))
+    return units
 
 
 def chunk_corpus(docs: Iterable[Document]) -> list[Passage]:

@@ -56,7 +56,11 @@ def route(question: str, index: SearchIndex) -> tuple[set[str], str]:
 
 
 class HybridRetriever(BaseRetriever):
-    """A langchain retriever over a SearchIndex; ``mode`` selects BM25, dense or both."""
+    """A langchain retriever over a SearchIndex.
+
+    ``mode``: "bm25" (stemmed words), "dense" (embeddings) or "hybrid" (both, plus BM25 over
+    character 4-grams), fused by weighted reciprocal rank fusion.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -81,12 +85,13 @@ class HybridRetriever(BaseRetriever):
         """The top ``k`` passages with their scores (fused, bm25, dense, ranks)."""
         query = clean_question(query, self.max_question_chars)
         preferred, query = route(query, self.index)
-        sparse = (
-            self.index.bm25.search(expand(query), self.candidates) if self.mode != "dense" else []
-        )
+        expanded = expand(query)
+        sparse = self.index.bm25.search(expanded, self.candidates) if self.mode != "dense" else []
+        # Character n-grams only in the hybrid: "bm25" stays plain BM25 for comparison.
+        grams = self.index.ngrams.search(expanded, self.candidates) if self.mode == "hybrid" else []
         dense = self.index.dense_search(query, self.candidates) if self.mode != "bm25" else []
-        rankings = [[r for r, _ in sparse], [r for r, _ in dense]]
-        weights = [self.bm25_weight, self.dense_weight]
+        rankings = [[r for r, _ in sparse], [r for r, _ in grams], [r for r, _ in dense]]
+        weights = [self.bm25_weight, self.bm25_weight, self.dense_weight]
         sparse_by, dense_by = dict(sparse), dict(dense)
         sparse_rank = {r: i for i, (r, _) in enumerate(sparse, 1)}
         dense_rank = {r: i for i, (r, _) in enumerate(dense, 1)}

@@ -42,6 +42,18 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
     ]
 
 
+def load_gold_questions(folder: Path = Path(__file__).parent / "gold") -> list[Question]:
+    """Questions of the answer gold set that carry evidence: a second, held-out check,
+    written independently of the retrieval set and of the glossary."""
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if case.get("question") and case.get("evidence") and case["kind"] != "injection":
+                out.append(Question(case["id"], case["lang"], case["question"],
+                                    tuple((e["doc"], e["quote"]) for e in case["evidence"])))
+    return out
+
+
 def relevant_passages(index: SearchIndex, evidence: tuple[tuple[str, str], ...]) -> set[str]:
     """Ids of the passages that overlap any evidence quote (which must occur verbatim)."""
     ids: set[str] = set()
@@ -106,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             "bm25": HybridRetriever(index=e5_index, mode="bm25", k=10),
             "e5": HybridRetriever(index=e5_index, mode="dense", k=10),
             "minilm": HybridRetriever(index=st_index, mode="dense", k=10),
-            "hybrid (e5+bm25)": HybridRetriever(index=e5_index, mode="hybrid", k=10),
+            "hybrid": HybridRetriever(index=e5_index, mode="hybrid", k=10),
         }
+        gold = load_gold_questions()
         results = {}
         for name, retriever in configs.items():
             retriever.search("opvarmning")  # warm the model before timing
@@ -116,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                 "da": evaluate(retriever, questions, "da"),
                 "en": evaluate(retriever, questions, "en"),
             }
+            if gold:
+                results[name]["gold"] = evaluate(retriever, gold)
     n_da = sum(q.lang == "da" for q in questions)
     print(f"{len(questions)} spørgsmål ({n_da} da, {len(questions) - n_da} en), "
           f"{len(e5_index.passages)} passager\n")
@@ -128,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<18} {a['recall_at_1']:>6.3f} {a['recall_at_5']:>6.3f} {a['mrr']:>6.3f} "
               f"{r['da']['mrr']:>7.3f} {r['en']['mrr']:>7.3f} "
               f"{a['latency_p50_ms']:>7.1f} {a['latency_p95_ms']:>7.1f}")
+    if "gold" in results["hybrid"]:
+        n_gold = results["hybrid"]["gold"]["n"]
+        print(f"\nKontrol på guldsættets {n_gold} spørgsmål med belæg (skrevet uafhængigt):")
+        for name, r in results.items():
+            g = r["gold"]
+            print(f"{name:<18} {g['recall_at_1']:>6.3f} {g['recall_at_5']:>6.3f} {g['mrr']:>6.3f}")
     print(f"\nIndeksbygning: e5 {e5_build:.1f} s, MiniLM {st_build:.1f} s; "
           f"genindlæsning af uændret e5-indeks {e5_reload:.2f} s")
     if args.json:

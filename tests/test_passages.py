@@ -52,3 +52,15 @@ def test_chunking_is_deterministic_and_fingerprint_tracks_changes() -> None:
     changed = dataclasses.replace(doc, text=doc.text.replace("107,0 mio", "108,0 mio", 1))
     assert corpus_fingerprint(chunk_document(changed)) != corpus_fingerprint(chunk_document(doc))
     assert corpus_fingerprint(chunk_corpus(DOCS)) == before
+
+
+def test_sentence_units_cover_every_passage_and_point_into_the_document() -> None:
+    from assistant.passages import sentence_units
+
+    texts = {d.id: d.text for d in DOCS}
+    for p in PASSAGES:
+        units = sentence_units(p)
+        assert units, p.id
+        for u in units:
+            assert p.start <= u.start < u.end <= p.end
+            assert texts[p.doc_id][u.start : u.end].lstrip("- ") in u.embed_text

@@ -58,3 +58,19 @@ def test_fusion_rewards_agreement() -> None:
     fused = fuse([[1, 2, 3], [3, 1, 4]], rrf_k=60)
     assert [row for row, _ in fused][:2] == [1, 3]
     assert fuse([], rrf_k=60) == []
+
+
+def test_route_prefers_the_named_source_and_drops_its_name(index: SearchIndex) -> None:
+    from assistant.retrieval import route
+
+    named, content = route("Hvad mener FOA om AMU-kurser?", index)
+    assert named == {"foa-rapport"} and "FOA" not in content and "AMU-kurser" in content
+    named, _ = route("Hvad gør Københavns Kommune?", index)
+    assert named == {"kk-amu-svar", "kk-baggrundsnotat"}
+    named, content = route("Kan vi betale vikarer?", index)
+    assert named == {"faktaark", "pressemeddelelse"} and content == "Kan vi betale vikarer?"
+
+
+def test_english_question_about_a_named_source_finds_it(index: SearchIndex) -> None:
+    hits = HybridRetriever(index=index, k=3).search("What does FOA recommend for new staff?")
+    assert all(p.doc_id == "foa-rapport" for p, _ in hits[:1])

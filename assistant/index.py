@@ -44,7 +44,8 @@ class SearchIndex:
 
     documents: dict[str, Document]
     passages: list[Passage]
-    by_id: dict[str, Passage]
+    rows: dict[str, int]  # passage id -> position in ``passages``
+    n_units: int  # sentence vectors in the collection
     bm25: DanishBM25
     ngrams: CharNgramBM25
     collection: Any
@@ -58,15 +59,14 @@ class SearchIndex:
         vec = self.embeddings.embed_query(query)
         try:
             res = self.collection.query(
-                query_embeddings=[vec], n_results=min(4 * k, self.collection.count()),
+                query_embeddings=[vec], n_results=min(4 * k, self.n_units),
                 include=["distances", "metadatas"],
             )
         except Exception as exc:
             raise IndexUnavailableError(f"Søgning i Chroma fejlede: {exc}") from exc
-        rows = {p.id: i for i, p in enumerate(self.passages)}
         best: dict[int, float] = {}
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
-            row = rows.get(str(meta["passage_id"]))
+            row = self.rows.get(str(meta["passage_id"]))
             if row is not None and row not in best:
                 best[row] = 1.0 - float(dist)
         return sorted(best.items(), key=lambda kv: -kv[1])[:k]
@@ -83,18 +83,21 @@ def load_index(settings: Settings, progress: Progress | None = None) -> SearchIn
     embeddings = make_embeddings(settings)
     corpus_hash = corpus_fingerprint(passages)
     key = index_key(corpus_hash, embeddings.model_id)
+    units = [u for p in passages for u in sentence_units(p)]
     if settings.chroma_url:
-        collection, built = _server_collection(settings.chroma_url, key, passages, embeddings,
+        collection, built = _server_collection(settings.chroma_url, key, units, embeddings,
                                                progress)
     else:
-        collection, built = _local_collection(settings.data_dir, key, passages, embeddings,
+        collection, built = _local_collection(settings.data_dir, key, units, embeddings,
                                               progress)
+    search_texts = [p.search_text() for p in passages]
     return SearchIndex(
         documents={d.id: d for d in docs},
         passages=passages,
-        by_id={p.id: p for p in passages},
-        bm25=DanishBM25([p.search_text() for p in passages]),
-        ngrams=CharNgramBM25([p.search_text() for p in passages]),
+        rows={p.id: i for i, p in enumerate(passages)},
+        n_units=len(units),
+        bm25=DanishBM25(search_texts),
+        ngrams=CharNgramBM25(search_texts),
         collection=collection,
         embeddings=embeddings,
         key=key,
@@ -113,13 +116,14 @@ def _collection_name(key: str) -> str:
     return f"pulje-{key[:24]}"
 
 
-def _units(passages: list[Passage]) -> list[SentenceUnit]:
-    return [u for p in passages for u in sentence_units(p)]
+def _create_collection(client: Any, name: str) -> Any:
+    # No embedding function: Chroma's default one downloads a model. Vectors are ours.
+    return client.create_collection(name, embedding_function=None,
+                                    metadata={"hnsw:space": "cosine"})
 
 
-def _fill(collection: Any, passages: list[Passage], embeddings: Any,
+def _fill(collection: Any, units: list[SentenceUnit], embeddings: Any,
           progress: Progress | None) -> None:
-    units = _units(passages)
     total = len(units)
     for i in range(0, total, _BATCH):
         batch = units[i : i + _BATCH]
@@ -134,8 +138,8 @@ def _fill(collection: Any, passages: list[Passage], embeddings: Any,
             progress(min(i + _BATCH, total), total)
 
 
-def _is_complete(collection: Any, passages: list[Passage]) -> bool:
-    expected = {u.id for u in _units(passages)}
+def _is_complete(collection: Any, units: list[SentenceUnit]) -> bool:
+    expected = {u.id for u in units}
     try:
         got = collection.get(ids=sorted(expected), include=[])
     except Exception:
@@ -143,7 +147,7 @@ def _is_complete(collection: Any, passages: list[Passage]) -> bool:
     return set(got["ids"]) == expected and collection.count() == len(expected)
 
 
-def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddings: Any,
+def _local_collection(data_dir: Path, key: str, units: list[SentenceUnit], embeddings: Any,
                       progress: Progress | None) -> tuple[Any, bool]:
     import chromadb
 
@@ -157,7 +161,7 @@ def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddi
             client = chromadb.PersistentClient(path=str(home / meta["dir"]),
                                                settings=_chroma_settings())
             collection = client.get_collection(_collection_name(key))
-            if _is_complete(collection, passages):
+            if _is_complete(collection, units):
                 return collection, False
             raise ValueError("samlingen er ufuldstændig")
         except Exception as exc:
@@ -170,17 +174,15 @@ def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddi
     try:
         started = time.perf_counter()
         client = chromadb.PersistentClient(path=str(build), settings=_chroma_settings())
-        collection = client.create_collection(
-            _collection_name(key), embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
-        _fill(collection, passages, embeddings, progress)
+        collection = _create_collection(client, _collection_name(key))
+        _fill(collection, units, embeddings, progress)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
     tmp_marker = home / f".{build.name}.json"
     tmp_marker.write_text(json.dumps({
         "key": key, "dir": build.name, "model": embeddings.model_id,
-        "passages": len(passages), "seconds": round(time.perf_counter() - started, 2),
+        "sentences": len(units), "seconds": round(time.perf_counter() - started, 2),
     }), encoding="utf-8")
     os.replace(tmp_marker, marker)
     for old in home.glob("build-*"):
@@ -189,7 +191,7 @@ def _local_collection(data_dir: Path, key: str, passages: list[Passage], embeddi
     return collection, True
 
 
-def _server_collection(url: str, key: str, passages: list[Passage], embeddings: Any,
+def _server_collection(url: str, key: str, units: list[SentenceUnit], embeddings: Any,
                        progress: Progress | None) -> tuple[Any, bool]:
     import chromadb
 
@@ -208,13 +210,11 @@ def _server_collection(url: str, key: str, passages: list[Passage], embeddings: 
     name = _collection_name(key)
     try:
         collection = client.get_collection(name)
-        if _is_complete(collection, passages):
+        if _is_complete(collection, units):
             return collection, False
         client.delete_collection(name)
     except Exception:
         pass  # missing: build it below
-    collection = client.create_collection(
-        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-    )
-    _fill(collection, passages, embeddings, progress)
+    collection = _create_collection(client, name)
+    _fill(collection, units, embeddings, progress)
     return collection, True

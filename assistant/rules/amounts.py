@@ -1,0 +1,49 @@
+"""How much money the pool has, per year and for a span of years (2023 price level)."""
+
+from __future__ import annotations
+
+from assistant.format import format_mio
+from assistant.rules.book import RuleBook
+from assistant.rules.decision import Decision, Text
+from assistant.rules.texts import AMOUNTS, AMOUNTS_TOTAL
+
+
+def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = None) -> Decision:
+    """The yearly amounts and, for a span of years, their sum. Years outside 2023-2030 are
+    not in the material."""
+    param = book.params["amounts"]
+    values: dict[int, int] = param.data["values"]
+    first = first or min(values)
+    last = last or max(values)
+    citations = (book.param_citation("amounts"),)
+    if first > last:
+        first, last = last, first
+    years = [y for y in range(first, last + 1) if y in values]
+    if len(years) != last - first + 1:
+        return Decision("pool_amounts", "unknown",
+                        Text("Materialet angiver kun beløb for årene 2023-2030.",
+                             "The material only states amounts for the years 2023-2030."),
+                        citations, trace={"first": first, "last": last})
+    total = sum(values[y] for y in years)
+
+    def render(lang: str) -> str:
+        template = AMOUNTS.en if lang == "en" else AMOUNTS.da
+        groups: dict[int, list[int]] = {}
+        for y in years:
+            groups.setdefault(values[y], []).append(y)
+        per = " og " if lang == "da" else " and "
+        yearly = " årligt" if lang == "da" else " per year"
+        word = "i" if lang == "da" else "in"
+        parts = [f"{format_mio(v, lang)}{'' if len(ys) == 1 else yearly} {word} "
+                 f"{ys[0] if len(ys) == 1 else f'{ys[0]}-{ys[-1]}'}"
+                 for v, ys in groups.items()]
+        tot = ""
+        if len(years) > 1:
+            tmpl = AMOUNTS_TOTAL.en if lang == "en" else AMOUNTS_TOTAL.da
+            tot = tmpl.format(total=format_mio(total, lang), first=first, last=last)
+        return template.format(amounts=per.join(parts), total=tot)
+
+    return Decision("pool_amounts", "info", Text(render("da"), render("en")), citations,
+                    trace={"first": first, "last": last, "total_dkk": total,
+                           "price_level": param.data["price_level"],
+                           "per_year": {y: values[y] for y in years}})

@@ -1,0 +1,135 @@
+"""The rule book: parameters and catalogue loaded once, every quote resolved to a citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.corpus import Document
+from assistant.passages import Passage
+from assistant.rules.decision import Citation, Text, Verdict
+from assistant.rules.parameters import Parameter, ParameterError, load_parameters
+
+CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
+RULES_DOC = "faktaark"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A programme or cost kind from the catalogue."""
+
+    id: str
+    label: Text
+    names: tuple[re.Pattern[str], ...]
+    verdict: Verdict
+    explanation: Text
+    conditions: tuple[Text, ...]
+    citations: tuple[Citation, ...]
+    met: tuple[re.Pattern[str], ...] = ()  # words saying the question meets the conditions
+    unmet: tuple[re.Pattern[str], ...] = ()  # words saying it does not
+
+    def matches(self, text: str) -> bool:
+        return any(p.search(text) for p in self.names)
+
+
+def compile_names(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns)
+
+
+class RuleBook:
+    """Everything the rules need, with each quote checked against the corpus."""
+
+    def __init__(self, documents: Mapping[str, Document], passages: list[Passage],
+                 catalogue: Path = CATALOGUE_FILE) -> None:
+        self._documents = dict(documents)
+        self._texts = {d: doc.text for d, doc in documents.items()}
+        self._passages = passages
+        self.params: dict[str, Parameter] = load_parameters(self._texts, passages)
+        self._raw: dict[str, Any] = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+
+    def cite(self, quote: str, doc: str = RULES_DOC) -> Citation:
+        """The citation of an exact quote; ParameterError if it is not in the corpus."""
+        text = self._texts.get(doc, "")
+        start = text.find(quote)
+        if not quote or start < 0:
+            raise ParameterError(f"Citatet findes ikke ordret i {doc!r}: {quote!r}")
+        end = start + len(quote)
+        passage = next((p for p in self._passages
+                        if p.doc_id == doc and p.start <= start and end <= p.end), None)
+        if passage is None:
+            raise ParameterError(f"Citatet ligger ikke inden for én passage i {doc!r}: {quote!r}")
+        return Citation(doc, passage.id, quote, start, end)
+
+    def param_citation(self, name: str) -> Citation:
+        ref = self.params[name].reference
+        return Citation(ref.doc, ref.passage_id, ref.quote, ref.start, ref.end)
+
+    def _entries(self, section: str) -> dict[str, Entry]:
+        out = {}
+        for raw in self._raw[section]:
+            out[raw["id"]] = Entry(
+                id=raw["id"],
+                label=Text(**raw["label"]),
+                names=compile_names(raw["names"]),
+                verdict=raw["verdict"],
+                explanation=Text(**raw["explanation"]),
+                conditions=tuple(Text(**c) for c in raw.get("conditions", [])),
+                citations=tuple(self.cite(q) for q in raw["quotes"]),
+                met=compile_names(raw.get("met", [])),
+                unmet=compile_names(raw.get("unmet", [])),
+            )
+        return out
+
+    @cached_property
+    def programmes(self) -> dict[str, Entry]:
+        return self._entries("programmes")
+
+    @cached_property
+    def costs(self) -> dict[str, Entry]:
+        return self._entries("costs")
+
+    @cached_property
+    def relevance(self) -> tuple[Text, Citation]:
+        raw = self._raw["relevance"]
+        return Text(raw["da"], raw["en"]), self.cite(raw["quote"])
+
+    def quote(self, key: str) -> Citation:
+        """A citation named at the top level of the catalogue (``listed_costs_quote`` …)."""
+        return self.cite(self._raw[key])
+
+    @cached_property
+    def relevance_unmet(self) -> tuple[re.Pattern[str], ...]:
+        return compile_names(self._raw.get("relevance_unmet", []))
+
+    @cached_property
+    def source_aliases(self) -> tuple[re.Pattern[str], ...]:
+        """Names of sources that are not the rules (FOA, København): a question about what
+        they do or think is not a question for the rules."""
+        return compile_names([re.escape(a) for doc in self._documents.values()
+                              if doc.meta.authority not in ("rules", "official")
+                              for a in doc.meta.aliases])
+
+    @cached_property
+    def roles(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        return {k: compile_names(v) for k, v in self._raw["roles"]["names"].items()}
+
+    @cached_property
+    def private_names(self) -> tuple[re.Pattern[str], ...]:
+        return compile_names(self._raw["roles"]["private_names"])
+
+    def role_quote(self, key: str) -> Citation:
+        return self.cite(self._raw["roles"][key])
+
+    def validate(self) -> None:
+        """Resolve every quote now (loading is lazy), so that a bad quote fails at start-up."""
+        _ = self.programmes, self.costs, self.relevance, self.roles
+        for key in ("listed_programmes_quote", "listed_costs_quote"):
+            self.quote(key)
+        for key in ("quote", "target_quote", "private_quote"):
+            self.role_quote(key)

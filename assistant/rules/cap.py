@@ -1,0 +1,63 @@
+"""The cap on informal upskilling: at most 10 pct. of the municipality's grant."""
+
+from __future__ import annotations
+
+from assistant.format import format_dkk
+from assistant.rules.book import RuleBook
+from assistant.rules.decision import Decision, Text
+from assistant.rules.money import AmountError, check_grant
+from assistant.rules.texts import CAP_MAX, CAP_OVER, CAP_WITHIN, COUNTS, NOT_COUNTS
+
+
+def informal_cap(book: RuleBook, grant_dkk: float, planned_informal_dkk: float | None = None,
+                 ) -> Decision:
+    """The most the grant allows for informal upskilling, and whether a plan is within it.
+
+    Exactly 10 pct. is within the cap; one krone more is not.
+    """
+    grant = check_grant(grant_dkk)
+    share = float(book.params["informal_cap"].data["value"])
+    maximum = round(grant * share, 2)
+    trace: dict[str, float | bool | None] = {"grant_dkk": grant, "cap_share": share,
+                                             "max_informal_dkk": maximum}
+    texts = [_fill(CAP_MAX, grant=grant, max=maximum)]
+    verdict = "info"
+    if planned_informal_dkk is not None:
+        if planned_informal_dkk < 0:
+            raise AmountError(f"Et planlagt beløb kan ikke være negativt ({planned_informal_dkk}).")
+        within = planned_informal_dkk <= maximum
+        verdict = "yes" if within else "no"
+        trace |= {"planned_informal_dkk": planned_informal_dkk, "within_cap": within,
+                  "left_dkk": round(maximum - planned_informal_dkk, 2)}
+        template = CAP_WITHIN if within else CAP_OVER
+        texts.append(_fill(template, planned=planned_informal_dkk, max=maximum,
+                           left=max(maximum - planned_informal_dkk, 0),
+                           over=max(planned_informal_dkk - maximum, 0)))
+    return Decision(
+        rule="informal_cap", verdict=verdict,  # type: ignore[arg-type]
+        explanation=Text(" ".join(t.da for t in texts), " ".join(t.en for t in texts)),
+        citations=(book.param_citation("informal_cap"),), trace=trace,
+    )
+
+
+def _fill(template: Text, **amounts: float) -> Text:
+    return Text(
+        template.da.format(**{k: format_dkk(v, "da") for k, v in amounts.items()}),
+        template.en.format(**{k: format_dkk(v, "en") for k, v in amounts.items()}),
+    )
+
+
+def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
+    """Does spending on ``programme`` count towards the 10 pct. cap? Only informal
+    upskilling (municipal courses, in-house teaching, private courses) does."""
+    informal = book.programmes["informal"]
+    entry = book.programmes.get(programme)
+    counts = programme == "informal"
+    label = entry.label if entry else Text(programme, programme)
+    text = COUNTS if counts else NOT_COUNTS
+    return Decision(
+        rule="counts_towards_cap", verdict="yes" if counts else "no",
+        explanation=Text(text.da.format(name=label.da), text.en.format(name=label.en)),
+        citations=(book.param_citation("informal_cap"), informal.citations[0]),
+        trace={"programme": programme, "counts": counts},
+    )

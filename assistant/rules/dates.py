@@ -1,0 +1,162 @@
+"""Deadlines and periods, judged against the day of the question (``as_of``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant.format import format_date
+from assistant.rules.book import RuleBook
+from assistant.rules.decision import Decision, Text
+from assistant.rules.parameters import ParameterError
+from assistant.rules.texts import (
+    ACCOUNTS,
+    ACCOUNTS_AFTER,
+    ACCOUNTS_CURRENT,
+    COMPLETION,
+    COMPLETION_LATE,
+    COMPLETION_OK,
+    GRANT_WINDOW,
+    GRANT_WINDOW_OTHER,
+    SPENDING_START,
+    START_GRANT,
+    START_OK,
+    START_TOO_EARLY,
+    START_TOO_LATE,
+    WINDOW_CLOSED,
+    WINDOW_OPEN,
+)
+
+
+def _dates(template: Text, **values: dt.date | str | int) -> Text:
+    def render(lang: str) -> str:
+        return (template.en if lang == "en" else template.da).format(**{
+            k: format_date(v, lang) if isinstance(v, dt.date) else v for k, v in values.items()
+        })
+    return Text(render("da"), render("en"))
+
+
+def _window(book: RuleBook) -> tuple[dt.date, dt.date]:
+    data = book.params["first_round_activity_window"].data
+    return data["start"], data["end"]
+
+
+def grant_year_for(book: RuleBook, start: dt.date) -> int | None:
+    """The grant year whose intended window contains an activity's start date."""
+    for year, window in book.params["grant_year_windows"].data["values"].items():
+        if window["start"] <= start <= window["end"]:
+            return int(year)
+    return None
+
+
+def activity_start(book: RuleBook, start: dt.date) -> Decision:
+    """Can first-round money pay for an activity that starts on ``start``?
+
+    Only activities started 1 August 2023 – 31 July 2026; 31 July 2026 itself is in.
+    """
+    first, last = _window(book)
+    trace: dict[str, object] = {"start": start.isoformat(), "window": [first.isoformat(),
+                                                                      last.isoformat()]}
+    citations = (book.param_citation("first_round_activity_window"),)
+    if start > last:
+        return Decision("activity_start", "no", _dates(START_TOO_LATE, start=start), citations,
+                        trace=trace | {"in_window": False, "second_round_rules_known": False})
+    if start < first:
+        return Decision("activity_start", "no", _dates(START_TOO_EARLY, start=start), citations,
+                        trace=trace | {"in_window": False})
+    year = grant_year_for(book, start)
+    grant = _dates(START_GRANT, year=year) if year else Text("", "")
+    text = _dates(START_OK, start=start, grant="{grant}")
+    return Decision(
+        "activity_start", "yes",
+        Text(text.da.replace("{grant}", grant.da), text.en.replace("{grant}", grant.en)),
+        (*citations, book.param_citation("grant_year_windows")),
+        trace=trace | {"in_window": True, "grant_year": year},
+    )
+
+
+def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
+    """Can a new activity still be started on first-round money on the day ``as_of``?"""
+    _, last = _window(book)
+    citations = (book.param_citation("first_round_activity_window"),)
+    trace = {"as_of": as_of.isoformat(), "last_start": last.isoformat()}
+    if as_of > last:
+        text = _dates(START_TOO_LATE, start=as_of)
+        closed = Text(f"{WINDOW_CLOSED.da} {text.da}", f"{WINDOW_CLOSED.en} {text.en}")
+        return Decision("first_round_open", "no", closed, citations,
+                        trace=trace | {"open": False, "second_round_rules_known": False})
+    days = (last - as_of).days
+    return Decision("first_round_open", "yes", _dates(WINDOW_OPEN, days=days, today=as_of),
+                    citations, trace=trace | {"open": True, "days_left": days})
+
+
+def completion_deadline(book: RuleBook, end: dt.date | None = None) -> Decision:
+    """The completion date for long programmes, and whether a planned end meets it."""
+    deadline: dt.date = book.params["completion_deadline"].data["date"]
+    citations = (book.param_citation("completion_deadline"),)
+    trace: dict[str, object] = {"deadline": deadline.isoformat()}
+    if end is None:
+        return Decision("completion_deadline", "info", COMPLETION, citations, trace=trace)
+    ok = end <= deadline
+    return Decision("completion_deadline", "yes" if ok else "no",
+                    _dates(COMPLETION_OK if ok else COMPLETION_LATE, end=end), citations,
+                    trace=trace | {"end": end.isoformat(), "within": ok})
+
+
+def accounting_periods(book: RuleBook, as_of: dt.date) -> Decision:
+    """The minimum accounting periods and which one runs on ``as_of``."""
+    periods = book.params["accounting_periods"].data["values"]
+    listed = {lang: ", ".join(f"{format_date(p['start'], lang)} – {format_date(p['end'], lang)}"
+                              for p in periods) for lang in ("da", "en")}
+    current = next((p for p in periods if p["start"] <= as_of <= p["end"]), None)
+    if current:
+        extra = _dates(ACCOUNTS_CURRENT, today=as_of, period="{period}")
+        span = {lang: f"{format_date(current['start'], lang)} – {format_date(current['end'], lang)}"
+                for lang in ("da", "en")}
+        extra = Text(extra.da.replace("{period}", span["da"]),
+                     extra.en.replace("{period}", span["en"]))
+    elif as_of > periods[-1]["end"]:
+        extra = _dates(ACCOUNTS_AFTER, today=as_of)
+    else:
+        extra = Text("", "")
+    text = Text(ACCOUNTS.da.format(periods=listed["da"], current=extra.da),
+                ACCOUNTS.en.format(periods=listed["en"], current=extra.en))
+    period_quotes = []
+    for p in periods:
+        for dash in (" – ", " - "):
+            quote = f"{format_date(p['start'])}{dash}{format_date(p['end'])}"
+            try:
+                period_quotes.append(book.cite(quote))
+                break
+            except ParameterError:
+                continue
+    return Decision(
+        "accounting_periods", "info", text,
+        (book.param_citation("accounting_periods"), *period_quotes),
+        trace={"as_of": as_of.isoformat(),
+               "periods": [[p["start"].isoformat(), p["end"].isoformat()] for p in periods],
+               "current": [current["start"].isoformat(), current["end"].isoformat()]
+               if current else None},
+    )
+
+
+def spending_start(book: RuleBook) -> Decision:
+    """When the municipalities got commitments and could start spending."""
+    return Decision("spending_start", "info", SPENDING_START,
+                    (book.param_citation("commitments"), book.param_citation("spending_start")),
+                    trace={"spending_start": book.params["spending_start"].data["date"]
+                           .isoformat()})
+
+
+def grant_year_window(book: RuleBook, year: int) -> Decision:
+    """Which activities a given year's grant is meant for (first round only)."""
+    windows = book.params["grant_year_windows"].data["values"]
+    if year not in windows:
+        return Decision("grant_year_window", "unknown", _dates(GRANT_WINDOW_OTHER, year=year),
+                        (book.param_citation("allocation_rounds"),),
+                        trace={"year": year, "first_round": False})
+    w = windows[year]
+    return Decision("grant_year_window", "info",
+                    _dates(GRANT_WINDOW, year=year, start=w["start"], end=w["end"]),
+                    (book.param_citation("grant_year_windows"),),
+                    trace={"year": year, "start": w["start"].isoformat(),
+                           "end": w["end"].isoformat()})

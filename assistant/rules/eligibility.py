@@ -1,0 +1,43 @@
+"""Which programmes the pool may fund (fact sheet, "Omfattede opkvalificeringsforløb")."""
+
+from __future__ import annotations
+
+from assistant.rules.book import RuleBook
+from assistant.rules.decision import Decision, Text
+from assistant.rules.texts import PROGRAMME_UNKNOWN
+
+
+def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
+                          conditions_met: bool | None = None) -> Decision:
+    """Can the pool fund ``programme`` (a catalogue id; anything else is not listed)?
+
+    Master's degrees are excluded; PAU, AMU, AVU, university-college courses,
+    diploma/academy and informal upskilling carry conditions (relevance among them).
+    ``conditions_met`` says what the question states about them: True turns a conditional
+    verdict into yes, False into no; None (not stated) leaves it conditional.
+    """
+    entry = book.programmes.get(programme)
+    if entry is None:
+        name = named_as or programme
+        return Decision(
+            rule="programme_eligibility", verdict="unknown",
+            explanation=Text(PROGRAMME_UNKNOWN.da.format(name=name),
+                             PROGRAMME_UNKNOWN.en.format(name=name)),
+            citations=(book.quote("listed_programmes_quote"),),
+            trace={"programme": programme, "named_as": named_as, "listed": False},
+        )
+    relevance, relevance_cite = book.relevance
+    # The relevance requirement applies to every formal and informal course; the
+    # catalogue states it as a condition where it is the deciding one, and then cites it.
+    citations = entry.citations
+    if relevance in entry.conditions or any("relevant for den" in c.da for c in entry.conditions):
+        citations = (*citations, relevance_cite)
+    verdict = entry.verdict
+    if verdict == "conditional" and conditions_met is not None:
+        verdict = "yes" if conditions_met else "no"
+    return Decision(
+        rule="programme_eligibility", verdict=verdict, explanation=entry.explanation,
+        citations=citations, conditions=entry.conditions,
+        trace={"programme": programme, "named_as": named_as, "listed": True,
+               "conditions_met": conditions_met},
+    )

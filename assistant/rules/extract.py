@@ -1,0 +1,234 @@
+"""Reading a question into rule inputs: deterministic, and silent when unsure.
+
+The extractor looks for the things the rules take (programme kinds, costs, roles,
+amounts, dates, years) and for what the question asks (may we fund …? how much …? when
+…?). A rule runs only when both are there; a question it does not understand runs no
+rule and goes to retrieval alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from assistant.rules.book import RuleBook, compile_names
+from assistant.rules.dates_text import find_dates, find_years
+from assistant.rules.decision import Decision
+from assistant.rules.money import AmountError, find_amounts
+from assistant.rules.registry import run_rule
+
+
+def _any(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return compile_names(list(patterns))
+
+
+# What the question asks. Danish and English, with common informal forms.
+FUNDING = _any(
+    r"kan|må|m[aå]", r"finansier\w*", r"betal\w*", r"dække\w*", r"daekke\w*", r"bruge\w*",
+    r"anvend\w*", r"støtte\w*", r"tilskud\w*", r"omfattet", r"dækket", r"godkend\w*",
+    r"can", r"may", r"could", r"fund\w*", r"pay\w*", r"cover\w*", r"use", r"allowed",
+    r"eligible", r"count", r"spend\w*", r"charge\w*", r"går det", r"okay", r"ok",
+    r"i orden", r"tilladt", r"lovligt", r"muligt", r"possible", r"fine", r"allowed",
+)
+CAP = _any(
+    r"loft\w*", r"max\w*", r"maksimal\w*", r"højst", r"hoejst", r"hvor meget", r"hvor stor",
+    r"hvor mange penge", r"(10|ti) ?(pct|procent|%)", r"cap\w*", r"ceiling", r"how much",
+    r"limit\w*", r"grænse\w*", r"andel", r"share", r"inden for", r"within", r"over",
+)
+INFORMAL = _any(
+    r"uformel\w*", r"informal\w*", r"privat\w* kurs\w*", r"private? (courses?|providers?)",
+    r"kursusudbyder\w*", r"intern\w* undervisning", r"institutionsintern\w*", r"in-house",
+    r"kommunal\w* kurs\w*", r"municipal(ly run)? courses?",
+)
+GRANT_WORDS = _any(r"får", r"faar", r"modtager", r"tilskud\w*", r"bevilling\w*", r"ramme\w*",
+                   r"grant\w*", r"receive\w*", r"get", r"got", r"allocation", r"budget\w*")
+START = _any(r"start\w*", r"igangsæt\w*", r"igangsaet\w*", r"begynd\w*", r"påbegynd\w*",
+             r"sætte i gang", r"sende", r"tilmeld\w*", r"optag\w*", r"begin\w*", r"launch\w*",
+             r"enrol\w*", r"kick off")
+NOW = _any(r"nu", r"i dag", r"stadig", r"stadigvæk", r"fortsat", r"endnu", r"now",
+           r"today", r"still", r"yet", r"currently", r"dette efterår", r"this autumn",
+           r"til efteråret", r"næste år", r"next year")
+FIRST_ROUND = _any(r"første (tildelings)?runde", r"first(-| )round", r"1\. runde")
+COMPLETION = _any(r"afslut\w*", r"færdig\w*", r"faerdig\w*", r"gennemført", r"slut\w*",
+                  r"finish\w*", r"complet\w*", r"end date", r"ends?", r"ending")
+LONG_PROGRAMME = _any(r"længerevarende", r"laengerevarende", r"lange? (uddannelse|forløb)\w*",
+                      r"longer programmes?", r"long programmes?", r"meritp(æ|ae)d\w*", r"2030",
+                      r"uddannelsesforløb\w*", r"programmes?")
+WHEN = _any(r"hvornår", r"hvornaar", r"senest", r"frist\w*", r"deadline\w*", r"dato\w*",
+            r"when", r"by when", r"latest", r"dates?", r"hvilke perioder", r"which periods?",
+            r"periode\w*", r"period\w*")
+ACCOUNTS = _any(r"regnskab\w*", r"accounts?", r"accounting", r"financial report\w*",
+                r"afsluttende regnskab", r"final account")
+SPENDING_START = _any(r"begynde at bruge", r"påbegynde anvendelsen", r"tage midlerne i brug",
+                      r"tilsagn\w*", r"start (using|spending)", r"begin (using|spending)",
+                      r"from when", r"fra hvornår", r"commitment\w*")
+GRANT_YEAR = re.compile(
+    r"(?:bevilling(?:en)?|midlerne|pengene|tilskuddet|grant|money)\s+(?:fra|for|from|of)\s+"
+    r"(20[23]\d)|(20[23]\d)[- ]?(?:bevilling\w*|midl\w*|grant|money|tilskud\w*)"
+    r"|(?:the|our)\s+(20[23]\d)\s+grant", re.IGNORECASE)
+POOL_AMOUNT = _any(r"hvor mange penge", r"hvor meget (er der )?afsat", r"afsat\w*",
+                   r"prisniveau\w*", r"price level", r"samlede? beløb\w*", r"total amount",
+                   r"puljens størrelse", r"hvor stor er puljen", r"how much money",
+                   r"how big is the pool", r"budget of the pool", r"pool('s)? (size|budget)",
+                   r"total amount", r"i alt", r"in total", r"årlig\w* beløb", r"per year",
+                   r"om året", r"årligt")
+TARGET_STRONG = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"få del i",
+                     r"faa del i", r"del i puljen", r"andel i", r"belong\w*", r"hører til",
+                     r"kun for (de )?(ufaglærte|institutionerne|pædagoger)", r"only for")
+TARGET = (*TARGET_STRONG, *_any(
+    r"hvem kan", r"hvem må", r"hvem er", r"omfattet", r"deltage", r"være med", r"who can",
+    r"who may", r"eligible", r"included", r"covered by", r"take part", r"join",
+    r"participate", r"også"))
+COUNTS_CAP = _any(r"tæller\w*", r"taeller\w*", r"regnes med", r"indgå\w* i", r"counts?",
+                  r"count towards", r"included in")
+CAP_NAMES = _any(r"loft\w*", r"(10|ti) ?(pct|procent|%)\.?", r"cap\w*", r"ceiling",
+                 r"grænse\w*")
+# Programmes the material does not list: recognised so the answer can say so.
+UNLISTED = _any(r"kandidat\w*", r"ph\.?\s?d\.?", r"phd", r"bachelor\w*",
+                r"professionsbachelor\w*", r"(den )?(ordinære |almindelige )?pædagoguddannelse\w*",
+                r"hd", r"hd-uddannelse", r"kørekort\w*", r"førstehjælp\w*",
+                r"first aid", r"driving licen[cs]e", r"university degree")
+
+
+@dataclass
+class Extraction:
+    """What was found in the question, and which rules it calls for."""
+
+    programmes: list[tuple[str, str]] = field(default_factory=list)  # (id, words used)
+    unlisted: list[str] = field(default_factory=list)
+    costs: list[tuple[str, str]] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    private: bool = False
+    amounts: list[float] = field(default_factory=list)
+    dates: list[dt.date] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+
+
+def _has(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str:
+    for p in patterns:
+        m = p.search(text)
+        if m:
+            return m.group(0)
+    return ""
+
+
+def extract(book: RuleBook, question: str) -> Extraction:
+    """Find the rule inputs in a question and decide which rules apply.
+
+    A question that names another source (FOA, København) asks what that source does or
+    thinks, not what the rules say: no rule runs.
+    """
+    ex = Extraction()
+    text = question
+    if _has(book.source_aliases, text):
+        return ex
+    for pid, entry in book.programmes.items():
+        if entry.matches(text):
+            ex.programmes.append((pid, _first_match(entry.names, text)))
+    ex.unlisted = [found.group(0) for p in UNLISTED if (found := p.search(text))]
+    for cid, entry in book.costs.items():
+        if entry.matches(text):
+            ex.costs.append((cid, _first_match(entry.names, text)))
+    ex.roles = [r for r, pats in book.roles.items() if _has(pats, text)]
+    ex.private = _has(book.private_names, text)
+    try:
+        ex.amounts = [a for a in find_amounts(text) if a > 0]
+    except AmountError:
+        ex.amounts = []
+    ex.dates = find_dates(text)
+    ex.years = find_years(text)
+    ex.calls = _calls(ex, text)
+    ex.calls = [(name, inputs | _conditions(book, name, inputs, text))
+                for name, inputs in ex.calls]
+    return ex
+
+
+def _conditions(book: RuleBook, name: str, inputs: dict[str, object],
+                text: str) -> dict[str, object]:
+    """What the question itself says about a programme's conditions (met, unmet, silent)."""
+    if name != "programme_eligibility":
+        return {}
+    entry = book.programmes.get(str(inputs["programme"]))
+    if entry is None or entry.verdict != "conditional":
+        return {}
+    if _has(entry.unmet, text) or _has(book.relevance_unmet, text):
+        return {"conditions_met": False}
+    if entry.met and _has(entry.met, text):
+        return {"conditions_met": True}
+    return {}
+
+
+def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
+    calls: list[tuple[str, dict[str, object]]] = []
+    funding = _has(FUNDING, text)
+    informal = _has(INFORMAL, text) or any(p == "informal" for p, _ in ex.programmes)
+
+    # The cap: a grant amount and a question about how much may go to informal courses.
+    if ex.amounts and (informal or _has(CAP, text)) and (informal or _has(GRANT_WORDS, text)):
+        grant = max(ex.amounts)
+        others = [a for a in ex.amounts if a != grant]
+        inputs: dict[str, object] = {"grant_dkk": grant}
+        if others and informal:
+            inputs["planned_informal_dkk"] = sum(others)
+        calls.append(("informal_cap", inputs))
+
+    # Does a kind of programme count towards the cap? (no amount needed)
+    if not ex.amounts and ex.programmes and _has(COUNTS_CAP, text) and _has(CAP_NAMES, text):
+        calls += [("counts_towards_cap", {"programme": pid}) for pid, _ in ex.programmes[:1]]
+
+    # Dates come before eligibility: a closed window decides a "can we start …" question.
+    starting = _has(START, text)
+    if ex.dates and starting:
+        calls.append(("activity_start", {"start": ex.dates[0].isoformat()}))
+    elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)):
+        calls.append(("first_round_open", {}))
+    if _has(COMPLETION, text) and (_has(LONG_PROGRAMME, text) or ex.dates) and (
+            _has(WHEN, text) or ex.dates):
+        end = [d for d in ex.dates if d.year >= 2027]
+        calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
+    if _has(ACCOUNTS, text) and not ex.costs:
+        calls.append(("accounting_periods", {}))
+    if _has(SPENDING_START, text) and not ex.programmes and not starting:
+        calls.append(("spending_start", {}))
+    grant_year = GRANT_YEAR.search(text)
+    if grant_year and not ex.dates:
+        year = int(next(g for g in grant_year.groups() if g))
+        calls.append(("grant_year_window", {"year": year}))
+
+    # Who: when the question is about who may take part.
+    strong_target = _has(TARGET_STRONG, text)
+    if (ex.roles or ex.private) and (strong_target or (
+            not (ex.programmes or ex.costs) and (_has(TARGET, text) or (ex.private and funding)))):
+        calls.append(("target_group", {"roles": ex.roles, "private": ex.private}))
+
+    # Eligibility of costs (asked about first when named) and programmes.
+    decided = {c[0] for c in calls}
+    if funding and not decided & {"counts_towards_cap", "target_group"}:
+        calls += [("covered_cost", {"cost": cid, "named_as": words}) for cid, words in ex.costs]
+        for pid, words in ex.programmes:
+            if pid == "informal" and "informal_cap" in decided:
+                continue
+            calls.append(("programme_eligibility", {"programme": pid, "named_as": words}))
+        if not ex.programmes:
+            calls += [("programme_eligibility", {"programme": "unlisted", "named_as": w})
+                      for w in ex.unlisted[:1]]
+
+    if _has(POOL_AMOUNT, text) and not ex.amounts and not any(
+            c[0] == "informal_cap" for c in calls):
+        span = sorted(set(ex.years))
+        inputs = {"first": span[0], "last": span[-1]} if span else {}
+        calls.append(("pool_amounts", inputs))
+    return calls
+
+
+def decide(book: RuleBook, question: str, as_of: dt.date) -> tuple[Extraction, list[Decision]]:
+    """The extraction and the decisions of the rules it calls for (none when unsure)."""
+    ex = extract(book, question)
+    decisions = [run_rule(book, name, inputs, as_of) for name, inputs in ex.calls]
+    return ex, decisions

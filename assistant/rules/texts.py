@@ -1,0 +1,150 @@
+"""User-facing sentences of the rules that carry computed values, per language."""
+
+from __future__ import annotations
+
+from assistant.rules.decision import Text
+
+CAP_MAX = Text(
+    da="Højst 10 pct. af tilskuddet må gå til uformel opkvalificering (fx private kurser): "
+       "med et tilskud på {grant} er det højst {max}.",
+    en="At most 10 per cent of the grant may go to informal upskilling (e.g. private "
+       "courses): with a grant of {grant} that is at most {max}.",
+)
+CAP_WITHIN = Text(
+    da="De planlagte {planned} til uformel opkvalificering er inden for loftet på {max}; "
+       "der er {left} tilbage.",
+    en="The planned {planned} for informal upskilling is within the cap of {max}; "
+       "{left} remains.",
+)
+CAP_OVER = Text(
+    da="De planlagte {planned} til uformel opkvalificering overstiger loftet på {max} "
+       "med {over}.",
+    en="The planned {planned} for informal upskilling exceeds the cap of {max} by {over}.",
+)
+PROGRAMME_UNKNOWN = Text(
+    da="Materialet nævner ikke {name}. Puljen kan bruges til: PAU (euv1), "
+       "meritpædagoguddannelsen, relevante AMU-kurser, almen voksenuddannelse der giver "
+       "adgang til PAU eller meritpædagog, fagspecifikke kurser fra professionshøjskolerne, "
+       "akademi- og diplomuddannelser med specialisering samt uformel opkvalificering "
+       "inden for 10 pct.",
+    en="The material does not mention {name}. The pool can fund: PAU (euv1), the "
+       "meritpædagog programme, relevant AMU courses, general adult education giving access "
+       "to PAU or meritpædagog, short subject courses from university colleges, academy and "
+       "diploma programmes aimed at specialisation, and informal upskilling within 10 per cent.",
+)
+COST_UNKNOWN = Text(
+    da="Materialet nævner ikke {name} blandt de udgifter, tilskuddet kan dække. Det kan dække "
+       "deltagerbetaling, studiemateriale, befordring, mentorordninger, uformel "
+       "opkvalificering, administration, revision samt inden for overenskomsterne vikarer "
+       "og løn under opkvalificering.",
+    en="The material does not list {name} among the costs the grant may cover. It may cover "
+       "participant fees, study materials, transport, mentor schemes, informal upskilling, "
+       "administration, audit and, within the collective agreements, substitutes and wages "
+       "during upskilling.",
+)
+TARGET_ROLE = Text(
+    da="{roles} hører til målgruppen: puljen er målrettet pædagogisk personale i dagtilbud, "
+       "når medarbejderen opfylder optagelseskravene til forløbet.",
+    en="{roles} belong to the target group: the pool is aimed at pedagogical staff in "
+       "daycare, provided the employee meets the admission requirements of the programme.",
+)
+TARGET_PRIVATE = Text(
+    da="Privatinstitutioner (dagtilbudslovens § 19, stk. 5) skal på lige fod med andre "
+       "dagtilbud i kommunen have andel i midlerne.",
+    en="Private institutions (section 19(5) of the Day Care Act) must get a share of the "
+       "money on equal terms with the municipality's other daycare.",
+)
+START_OK = Text(
+    da="Et forløb, der igangsættes {start}, ligger i første tildelingsrundes periode "
+       "(1. august 2023 – 31. juli 2026){grant}.",
+    en="An activity started on {start} falls within the first round's period "
+       "(1 August 2023 – 31 July 2026){grant}.",
+)
+START_GRANT = Text(da=" og hører efter hensigten til bevillingen fra {year}",
+                   en=" and is meant for the {year} grant")
+START_TOO_LATE = Text(
+    da="Midlerne fra første tildelingsrunde kan kun bruges til aktiviteter, der igangsættes "
+       "senest 31. juli 2026, så et forløb, der starter {start}, kan ikke betales af dem. "
+       "Reglerne for anden tildelingsrunde (bevillingerne 2026-2030) fremgår ikke af "
+       "materialet; spørg Børne- og Undervisningsministeriet eller kommunen.",
+    en="First-round money can only be used for activities started by 31 July 2026, so an "
+       "activity starting on {start} cannot be paid from it. The rules of the second round "
+       "(the 2026-2030 grants) are not in the material; ask the Ministry of Children and "
+       "Education or the municipality.",
+)
+START_TOO_EARLY = Text(
+    da="Midlerne kan først bruges til aktiviteter, der igangsættes fra 1. august 2023; "
+       "{start} ligger før.",
+    en="The money can only be used for activities started from 1 August 2023; {start} is "
+       "before that.",
+)
+WINDOW_CLOSED = Text(
+    da="Perioden for at igangsætte aktiviteter med midler fra første tildelingsrunde "
+       "sluttede 31. juli 2026.",
+    en="The period for starting activities with first-round money ended on 31 July 2026.",
+)
+WINDOW_OPEN = Text(
+    da="Aktiviteter kan igangsættes med midler fra første tildelingsrunde til og med "
+       "31. juli 2026 ({days} dage fra {today}).",
+    en="Activities can be started with first-round money until 31 July 2026 ({days} days "
+       "from {today}).",
+)
+COMPLETION = Text(
+    da="De længerevarende uddannelsesforløb forudsættes afsluttet senest 31. juli 2030.",
+    en="Longer programmes are expected to be completed by 31 July 2030 at the latest.",
+)
+COMPLETION_LATE = Text(
+    da="Et forløb, der slutter {end}, slutter efter fristen 31. juli 2030.",
+    en="A programme ending on {end} ends after the deadline of 31 July 2030.",
+)
+COMPLETION_OK = Text(
+    da="Et forløb, der slutter {end}, er inden for fristen 31. juli 2030.",
+    en="A programme ending on {end} is within the deadline of 31 July 2030.",
+)
+ACCOUNTS = Text(
+    da="Kommunen skal som minimum aflægge regnskab for perioderne {periods} samt et "
+       "afsluttende regnskab.{current}",
+    en="The municipality must at least submit accounts for the periods {periods} and a "
+       "final account.{current}",
+)
+ACCOUNTS_CURRENT = Text(da=" Pr. {today} løber perioden {period}.",
+                        en=" As of {today} the current period is {period}.")
+ACCOUNTS_AFTER = Text(da=" Pr. {today} er den sidste periode afsluttet; det afsluttende "
+                         "regnskab udestår, hvis det ikke er sendt.",
+                      en=" As of {today} the last period has ended; the final account is "
+                         "due if not yet sent.")
+SPENDING_START = Text(
+    da="Kommunerne fik tilsagn i løbet af efteråret 2023 og kunne påbegynde anvendelsen af "
+       "midlerne fra 1. august 2023.",
+    en="Municipalities received commitments during autumn 2023 and could start using the "
+       "money from 1 August 2023.",
+)
+GRANT_WINDOW = Text(
+    da="Bevillingen fra {year} er tiltænkt aktiviteter, der igangsættes fra {start} til og "
+       "med {end}.",
+    en="The {year} grant is meant for activities started from {start} up to and including "
+       "{end}.",
+)
+GRANT_WINDOW_OTHER = Text(
+    da="Materialet beskriver kun anvendelsen af bevillingerne 2023-2025 (første "
+       "tildelingsrunde); bevillingen fra {year} hører til anden tildelingsrunde, hvis regler "
+       "ikke fremgår af materialet.",
+    en="The material only describes the use of the 2023-2025 grants (the first round); the "
+       "{year} grant belongs to the second round, whose rules are not in the material.",
+)
+AMOUNTS = Text(
+    da="Der er afsat {amounts} (2023-prisniveau){total}.",
+    en="The pool has {amounts} (2023 price level){total}.",
+)
+AMOUNTS_TOTAL = Text(da=", i alt {total} for {first}-{last}",
+                     en=", in total {total} for {first}-{last}")
+COUNTS = Text(
+    da="Ja, {name} er uformel opkvalificering og tæller med i loftet på 10 pct. af tilskuddet.",
+    en="Yes, {name} is informal upskilling and counts towards the cap of 10 per cent of the grant.",
+)
+NOT_COUNTS = Text(
+    da="Nej, loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
+       "institutionsintern undervisning og private kurser); {name} tæller ikke med.",
+    en="No, the 10 per cent cap applies only to informal upskilling (municipal courses, "
+       "in-house teaching and private courses); {name} does not count towards it.",
+)

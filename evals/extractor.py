@@ -1,0 +1,80 @@
+"""How well the rule extractor knows when to speak: ``python -m evals.extractor``.
+
+On the gold set, questions of the kinds that a rule answers (eligibility, the cap, costs,
+target group, dates, amounts, accounts) should make at least one rule fire (recall);
+questions about other sources, the allocation process, reporting or things outside the
+material should make none fire (precision of silence). Injections, false premises and
+conversations are left out here: the answer suite judges them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.config import Settings
+from assistant.corpus import load_corpus
+from assistant.passages import chunk_corpus
+from assistant.rules.book import RuleBook
+from assistant.rules.extract import decide
+
+GOLD = Path(__file__).parent / "gold"
+RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts"}
+SILENT_KINDS = {"out_of_scope", "foa", "copenhagen", "allocation", "reporting"}
+
+
+def load_cases(split: str | None = None) -> list[dict[str, Any]]:
+    cases = [c for f in sorted(GOLD.glob("*.yaml")) for c in yaml.safe_load(f.read_text())]
+    return [c for c in cases if "question" in c and (split is None or c["split"] == split)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("-v", "--verbose", action="store_true", help="vis fejl")
+    args = parser.parse_args(argv)
+    docs = load_corpus(Settings().corpus_dir)
+    book = RuleBook({d.id: d for d in docs}, chunk_corpus(docs))
+    fired: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    agree = judged = 0
+    for case in load_cases(args.split):
+        kind = case["kind"]
+        group = "rule" if kind in RULE_KINDS else "silent" if kind in SILENT_KINDS else None
+        if group is None:
+            continue
+        as_of = dt.date.fromisoformat(str(case["as_of"]))
+        _, decisions = decide(book, case["question"], as_of)
+        total[group] += 1
+        fired[group] += bool(decisions)
+        if group == "rule" and decisions:
+            judged += 1
+            agree += decisions[0].verdict == case["verdict"]
+        if args.verbose and (bool(decisions) != (group == "rule") or (
+                decisions and decisions[0].verdict != case["verdict"])):
+            got = [(d.rule, d.verdict) for d in decisions]
+            print(f"{case['id']:<28} {group:<6} forventet {case['verdict']:<11} fik {got}  "
+                  f"| {case['question'][:80]}")
+    recall = fired["rule"] / total["rule"]
+    silence = 1 - fired["silent"] / total["silent"]
+    figures = {"recall": recall, "silence_precision": silence,
+               "first_verdict_agreement": agree / judged if judged else 0.0,
+               "n_rule": total["rule"], "n_silent": total["silent"]}
+    print(f"Regelspørgsmål: {fired['rule']}/{total['rule']} fik en regel (recall {recall:.3f})")
+    print(f"Andre spørgsmål: {total['silent'] - fired['silent']}/{total['silent']} forblev "
+          f"tavse (præcision {silence:.3f})")
+    print(f"Første regels verdikt = guldets verdikt: {agree}/{judged}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,8 +1,8 @@
 """How well the rule extractor knows when to speak: ``python -m evals.extractor``.
 
 On the gold set, questions of the kinds that a rule answers (eligibility, the cap, costs,
-target group, dates, amounts, accounts) should make at least one rule fire (recall);
-questions about other sources, the allocation process, reporting or things outside the
+target group, dates, amounts, accounts, reporting) should make at least one rule fire (recall);
+questions about other sources, the allocation process or things outside the
 material should make none fire (precision of silence). Injections, false premises and
 conversations are left out here: the answer suite judges them.
 """
@@ -25,8 +25,9 @@ from assistant.rules.book import RuleBook
 from assistant.rules.extract import decide
 
 GOLD = Path(__file__).parent / "gold"
-RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts"}
-SILENT_KINDS = {"out_of_scope", "foa", "copenhagen", "allocation", "reporting"}
+RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts",
+              "reporting"}
+SILENT_KINDS = {"out_of_scope", "foa", "copenhagen", "allocation"}
 
 
 def load_cases(split: str | None = None) -> list[dict[str, Any]]:

@@ -120,6 +120,11 @@ class RuleBook:
         return {k: compile_names(v) for k, v in self._raw["roles"]["names"].items()}
 
     @cached_property
+    def outside_names(self) -> tuple[re.Pattern[str], ...]:
+        """Staff outside daycare (schools, clubs, administration): not the target group."""
+        return compile_names(self._raw["roles"]["outside_names"])
+
+    @cached_property
     def private_names(self) -> tuple[re.Pattern[str], ...]:
         return compile_names(self._raw["roles"]["private_names"])
 

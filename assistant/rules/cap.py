@@ -6,15 +6,27 @@ from assistant.format import format_dkk
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
 from assistant.rules.money import AmountError, check_grant
-from assistant.rules.texts import CAP_MAX, CAP_OVER, CAP_WITHIN, COUNTS, NOT_COUNTS
+from assistant.rules.texts import (
+    CAP_MAX,
+    CAP_OVER,
+    CAP_SHARE,
+    CAP_WITHIN,
+    COUNTS,
+    NOT_COUNTS,
+)
 
 
-def informal_cap(book: RuleBook, grant_dkk: float, planned_informal_dkk: float | None = None,
-                 ) -> Decision:
+def informal_cap(book: RuleBook, grant_dkk: float | None = None,
+                 planned_informal_dkk: float | None = None) -> Decision:
     """The most the grant allows for informal upskilling, and whether a plan is within it.
 
-    Exactly 10 pct. is within the cap; one krone more is not.
+    Exactly 10 pct. is within the cap; one krone more is not. Without a grant amount the
+    decision states the share.
     """
+    if grant_dkk is None:
+        return Decision(rule="informal_cap", verdict="info", explanation=CAP_SHARE,
+                        citations=(book.param_citation("informal_cap"),),
+                        trace={"cap_share": float(book.params["informal_cap"].data["value"])})
     grant = check_grant(grant_dkk)
     share = float(book.params["informal_cap"].data["value"])
     maximum = round(grant * share, 2)

@@ -17,6 +17,8 @@ from assistant.rules.texts import (
     COMPLETION_OK,
     GRANT_WINDOW,
     GRANT_WINDOW_OTHER,
+    PAYMENTS,
+    REPORTING,
     SPENDING_START,
     START_GRANT,
     START_OK,
@@ -160,3 +162,22 @@ def grant_year_window(book: RuleBook, year: int) -> Decision:
                     (book.param_citation("grant_year_windows"),),
                     trace={"year": year, "start": w["start"].isoformat(),
                            "end": w["end"].isoformat()})
+
+
+def content_reporting(book: RuleBook) -> Decision:
+    """What the municipalities must report on the content every year."""
+    return Decision("content_reporting", "info", REPORTING,
+                    (book.param_citation("content_reporting"),), trace={})
+
+
+_PAYMENT_QUOTES = (
+    "Udbetalingerne af midler forudsætter, at kommunerne indsender regnskab om forbrug.",
+    "Regnskaberne kan indsendes årligt, såfremt en kommune ønsker en årlig udbetaling af "
+    "tilskuddet svarende til de afholdte udgifter.",
+)
+
+
+def payments(book: RuleBook) -> Decision:
+    """When the grant is paid out: against accounts of spending, yearly if wished."""
+    return Decision("payments", "info", PAYMENTS, tuple(book.cite(q) for q in _PAYMENT_QUOTES),
+                    trace={"paid_against_accounts": True, "annual_possible": True})

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.rules.book import RuleBook, compile_names
 from assistant.rules.dates_text import find_dates, find_years
 from assistant.rules.decision import Decision
-from assistant.rules.money import AmountError, find_amounts
+from assistant.rules.money import find_amount_spans
 from assistant.rules.registry import run_rule
 
 
@@ -39,12 +39,29 @@ CAP = _any(
 INFORMAL = _any(
     r"uformel\w*", r"informal\w*", r"privat\w* kurs\w*", r"private? (courses?|providers?)",
     r"kursusudbyder\w*", r"intern\w* undervisning", r"institutionsintern\w*", r"in-house",
-    r"kommunal\w* kurs\w*", r"municipal(ly run)? courses?",
+    r"kommunal\w* kurs\w*", r"kommunalt afholdt\w*", r"municipal(ly run)? courses?",
+    r"courses? run by the municipality",
 )
+FORMAL = _any(r"amu\w*", r"arbejdsmarkedsuddannelse\w*", r"meritp(æ|ae)d\w*", r"pau",
+              r"diplom\w*", r"akademi\w*", r"avu", r"fvu", r"gsk", r"professionshøjskole\w*",
+              r"formel\w*", r"formal")
+REPORTING = _any(r"afrapport\w*", r"rapporter\w*", r"indberet\w*", r"report\w*",
+                 r"opfølgning", r"follow-up")
+PAYMENT = _any(r"udbetal\w*", r"paid out", r"pay(s|ing)? out", r"payments?", r"up front",
+               r"forud", r"på forhånd", r"in advance")
+BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
+               r"ud over regnskabet", r"andet end")
+# A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
+# the per-municipality distribution is not in the material.
+OTHER_MUNICIPALITY = re.compile(
+    r"\b(?!Københavns?\b)[A-ZÆØÅ][a-zæøå]+s? (?:Kommune|Municipality)\b"
+    r"|\b(?:i|fra|får|for|in|from|of) (?!Københavns?\b)[A-ZÆØÅ][a-zæøå]+s? kommune\b"
+    r"|\bmunicipality of [A-ZÆØÅ]")
 GRANT_WORDS = _any(r"får", r"faar", r"modtager", r"tilskud\w*", r"bevilling\w*", r"ramme\w*",
                    r"grant\w*", r"receive\w*", r"get", r"got", r"allocation", r"budget\w*")
 START = _any(r"start\w*", r"igangsæt\w*", r"igangsaet\w*", r"begynd\w*", r"påbegynd\w*",
-             r"sætte i gang", r"sende", r"tilmeld\w*", r"optag\w*", r"begin\w*", r"launch\w*",
+             r"sætte i gang", r"sætter \w+ \w+ i gang", r"sætter \w+ i gang", r"i gang",
+             r"sende", r"tilmeld\w*", r"optag\w*", r"begin\w*", r"launch\w*",
              r"enrol\w*", r"kick off")
 NOW = _any(r"nu", r"i dag", r"stadig", r"stadigvæk", r"fortsat", r"endnu", r"now",
            r"today", r"still", r"yet", r"currently", r"dette efterår", r"this autumn",
@@ -64,15 +81,20 @@ SPENDING_START = _any(r"begynde at bruge", r"påbegynde anvendelsen", r"tage mid
                       r"tilsagn\w*", r"start (using|spending)", r"begin (using|spending)",
                       r"from when", r"fra hvornår", r"commitment\w*")
 GRANT_YEAR = re.compile(
-    r"(?:bevilling(?:en)?|midlerne|pengene|tilskuddet|grant|money)\s+(?:fra|for|from|of)\s+"
+    r"(?:bevilling\w*|midlerne|pengene|tilskuddet|grants?|money)\s+(?:(?:fra|for|from|of)\s+)?"
     r"(20[23]\d)|(20[23]\d)[- ]?(?:bevilling\w*|midl\w*|grant|money|tilskud\w*)"
     r"|(?:the|our)\s+(20[23]\d)\s+grant", re.IGNORECASE)
 POOL_AMOUNT = _any(r"hvor mange penge", r"hvor meget (er der )?afsat", r"afsat\w*",
                    r"prisniveau\w*", r"price level", r"samlede? beløb\w*", r"total amount",
+                   r"beløb\w*", r"amounts?",
                    r"puljens størrelse", r"hvor stor er puljen", r"how much money",
                    r"how big is the pool", r"budget of the pool", r"pool('s)? (size|budget)",
                    r"total amount", r"i alt", r"in total", r"årlig\w* beløb", r"per year",
                    r"om året", r"årligt")
+# Who-questions that need no role named ("Hvem er målgruppen?").
+TARGET_WHO = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"which staff",
+                  r"staff groups?", r"hvilke (medarbejdere|personalegrupper|faggrupper|ansatte)",
+                  r"hvem kan (få|deltage|komme)", r"who can (take part|join|participate)")
 TARGET_STRONG = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"få del i",
                      r"faa del i", r"del i puljen", r"andel i", r"belong\w*", r"hører til",
                      r"kun for (de )?(ufaglærte|institutionerne|pædagoger)", r"only for")
@@ -100,7 +122,9 @@ class Extraction:
     costs: list[tuple[str, str]] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     private: bool = False
+    outside: str = ""
     amounts: list[float] = field(default_factory=list)
+    informal_amounts: list[float] = field(default_factory=list)
     dates: list[dt.date] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
@@ -126,7 +150,7 @@ def extract(book: RuleBook, question: str) -> Extraction:
     """
     ex = Extraction()
     text = question
-    if _has(book.source_aliases, text):
+    if _has(book.source_aliases, text) or OTHER_MUNICIPALITY.search(text):
         return ex
     for pid, entry in book.programmes.items():
         if entry.matches(text):
@@ -136,11 +160,11 @@ def extract(book: RuleBook, question: str) -> Extraction:
         if entry.matches(text):
             ex.costs.append((cid, _first_match(entry.names, text)))
     ex.roles = [r for r, pats in book.roles.items() if _has(pats, text)]
+    ex.outside = _first_match(book.outside_names, text)
     ex.private = _has(book.private_names, text)
-    try:
-        ex.amounts = [a for a in find_amounts(text) if a > 0]
-    except AmountError:
-        ex.amounts = []
+    spans = [s for s in find_amount_spans(text) if s[0] > 0]
+    ex.amounts = [s[0] for s in spans]
+    ex.informal_amounts = _informal_amounts(spans, text)
     ex.dates = find_dates(text)
     ex.years = find_years(text)
     ex.calls = _calls(ex, text)
@@ -164,6 +188,18 @@ def _conditions(book: RuleBook, name: str, inputs: dict[str, object],
     return {}
 
 
+def _informal_amounts(spans: list[tuple[float, int, int]], text: str) -> list[float]:
+    """Amounts that a plan puts on informal upskilling: those whose clause (from the amount
+    to the next amount or sentence end) names an informal kind and no formal one."""
+    out = []
+    for i, (value, _, end) in enumerate(spans):
+        stop = spans[i + 1][1] if i + 1 < len(spans) else len(text)
+        clause = re.split(r"[.?!;](?:\s|$)", text[end:stop])[0]
+        if _has(INFORMAL, clause) and not _has(FORMAL, clause):
+            out.append(value)
+    return out
+
+
 def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
     calls: list[tuple[str, dict[str, object]]] = []
     funding = _has(FUNDING, text)
@@ -172,11 +208,14 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
     # The cap: a grant amount and a question about how much may go to informal courses.
     if ex.amounts and (informal or _has(CAP, text)) and (informal or _has(GRANT_WORDS, text)):
         grant = max(ex.amounts)
-        others = [a for a in ex.amounts if a != grant]
         inputs: dict[str, object] = {"grant_dkk": grant}
-        if others and informal:
-            inputs["planned_informal_dkk"] = sum(others)
+        planned = [a for a in ex.informal_amounts if a != grant]
+        if planned:
+            inputs["planned_informal_dkk"] = sum(planned)
         calls.append(("informal_cap", inputs))
+    elif ((informal and _has(CAP, text)) or _has(CAP_NAMES, text)) and not ex.amounts and not (
+            _has(COUNTS_CAP, text) and ex.programmes):
+        calls.append(("informal_cap", {}))
 
     # Does a kind of programme count towards the cap? (no amount needed)
     if not ex.amounts and ex.programmes and _has(COUNTS_CAP, text) and _has(CAP_NAMES, text):
@@ -184,27 +223,36 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
 
     # Dates come before eligibility: a closed window decides a "can we start …" question.
     starting = _has(START, text)
-    if ex.dates and starting:
+    grant_year = GRANT_YEAR.search(text)
+    if _has(SPENDING_START, text) and not ex.programmes:
+        calls.append(("spending_start", {}))
+    elif ex.dates and starting:
         calls.append(("activity_start", {"start": ex.dates[0].isoformat()}))
-    elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)):
+    elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)
+                       or grant_year):
         calls.append(("first_round_open", {}))
     if _has(COMPLETION, text) and (_has(LONG_PROGRAMME, text) or ex.dates) and (
             _has(WHEN, text) or ex.dates):
         end = [d for d in ex.dates if d.year >= 2027]
         calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
-    if _has(ACCOUNTS, text) and not ex.costs:
+    if _has(PAYMENT, text):
+        calls.append(("payments", {}))
+    reporting = _has(REPORTING, text)
+    if reporting:
+        calls.append(("content_reporting", {}))
+    # "What must we report besides the accounts?" asks about the content report only.
+    if _has(ACCOUNTS, text) and not ex.costs and not (reporting and _has(BESIDES, text)):
         calls.append(("accounting_periods", {}))
-    if _has(SPENDING_START, text) and not ex.programmes and not starting:
-        calls.append(("spending_start", {}))
-    grant_year = GRANT_YEAR.search(text)
-    if grant_year and not ex.dates:
+    if grant_year and not ex.dates and not starting:
         year = int(next(g for g in grant_year.groups() if g))
         calls.append(("grant_year_window", {"year": year}))
 
     # Who: when the question is about who may take part.
     strong_target = _has(TARGET_STRONG, text)
-    if (ex.roles or ex.private) and (strong_target or (
-            not (ex.programmes or ex.costs) and (_has(TARGET, text) or (ex.private and funding)))):
+    if ex.outside and (funding or _has(TARGET, text)):
+        calls.append(("target_group", {"outside": ex.outside}))
+    elif _has(TARGET_WHO, text) or ((ex.roles or ex.private) and (strong_target or (
+            not (ex.programmes or ex.costs) and (_has(TARGET, text) or (ex.private and funding))))):
         calls.append(("target_group", {"roles": ex.roles, "private": ex.private}))
 
     # Eligibility of costs (asked about first when named) and programmes.

@@ -57,7 +57,12 @@ def parse_amount(text: str) -> float:
 def find_amounts(text: str) -> list[float]:
     """Every amount of money in a free text, in order; numbers that are years or dates,
     percentages and counts without a money word are left out."""
-    out = []
+    return [value for value, _, _ in find_amount_spans(text)]
+
+
+def find_amount_spans(text: str) -> list[tuple[float, int, int]]:
+    """Like find_amounts, with each amount's start and end in the text."""
+    out: list[tuple[float, int, int]] = []
     for m in AMOUNT.finditer(text):
         raw, unit = m.group("num"), (m.group("unit") or "").lower()
         after = text[m.end():m.end() + 12].lower()
@@ -74,7 +79,7 @@ def find_amounts(text: str) -> list[float]:
         value = _number(raw) * factor
         if m.group("neg"):
             value = -value
-        out.append(value)
+        out.append((value, m.start(), m.end()))
     return out
 
 

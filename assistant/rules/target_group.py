@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import TARGET_PRIVATE, TARGET_ROLE
+from assistant.rules.texts import TARGET_OUTSIDE, TARGET_PRIVATE, TARGET_ROLE
 
 ROLE_LABELS = {
     "paedagogmedhjaelper": Text("Pædagogmedhjælpere", "Pedagogical assistants without training"),
@@ -15,12 +15,22 @@ ROLE_LABELS = {
 }
 
 
-def target_group(book: RuleBook, roles: tuple[str, ...] = (), private: bool = False) -> Decision:
+def target_group(book: RuleBook, roles: tuple[str, ...] = (), private: bool = False,
+                 outside: str = "") -> Decision:
     """Are these roles (and staff of a private institution) in the target group?
 
     Named roles are (the employee must still meet the programme's admission requirements);
-    private institutions (§ 19, stk. 5) must get a share on equal terms.
+    private institutions (§ 19, stk. 5) must get a share on equal terms; staff outside
+    daycare (``outside``: schools, clubs, administration) are not the target group.
     """
+    if outside:
+        return Decision(
+            rule="target_group", verdict="no",
+            explanation=Text(TARGET_OUTSIDE.da.format(name=outside),
+                             TARGET_OUTSIDE.en.format(name=outside)),
+            citations=(book.role_quote("target_quote"),),
+            trace={"roles": [], "outside": outside, "private_institution": private},
+        )
     known = tuple(r for r in roles if r in ROLE_LABELS)
     parts: list[Text] = []
     citations = [book.role_quote("target_quote")]

@@ -148,3 +148,32 @@ NOT_COUNTS = Text(
     en="No, the 10 per cent cap applies only to informal upskilling (municipal courses, "
        "in-house teaching and private courses); {name} does not count towards it.",
 )
+TARGET_OUTSIDE = Text(
+    da="Nej. Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
+       "pædagogisk funktion i dagtilbud; {name} er ikke omfattet.",
+    en="No. The pool is aimed at pedagogical staff employed in daycare or staff with a "
+       "pedagogical function in daycare; {name} is not covered.",
+)
+CAP_SHARE = Text(
+    da="Højst 10 pct. af kommunens tilskud må anvendes på uformel opkvalificering "
+       "(kommunalt afholdte kurser, institutionsintern undervisning og private kurser).",
+    en="At most 10 per cent of the municipality's grant may be used for informal upskilling "
+       "(municipally run courses, in-house teaching and private courses).",
+)
+REPORTING = Text(
+    da="Kommunerne skal hvert år afrapportere antal påbegyndte og gennemførte PAU- og "
+       "meritpædagogforløb samt øvrige forløb opdelt på uformel opkvalificering og formel "
+       "voksen- og efteruddannelse, og for disse to også antal dage, hvor personalet er under "
+       "opkvalificering.",
+    en="Every year the municipalities must report the number of started and completed PAU "
+       "and meritpædagog programmes and of other courses, split into informal upskilling and "
+       "formal adult education, and for those two the number of days staff were in upskilling.",
+)
+PAYMENTS = Text(
+    da="Tilskuddet udbetales først, når kommunen har indsendt regnskab for forbruget; vil "
+       "kommunen have en årlig udbetaling svarende til de afholdte udgifter, kan den indsende "
+       "regnskab årligt.",
+    en="The grant is paid out only when the municipality has submitted accounts of its "
+       "spending; a municipality that wants yearly payments matching its spending can submit "
+       "accounts every year.",
+)

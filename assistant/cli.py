@@ -69,6 +69,60 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _load_book(settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.corpus import load_corpus
+    from assistant.passages import chunk_corpus
+    from assistant.rules.book import RuleBook
+
+    docs = load_corpus(settings.corpus_dir)
+    book = RuleBook({d.id: d for d in docs}, chunk_corpus(docs))
+    book.validate()
+    return book
+
+
+def _rules(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+    import json
+
+    from assistant.rules.extract import decide
+    from assistant.rules.registry import RULES
+
+    book = _load_book(settings)
+    if args.question:
+        as_of = args.as_of or dt.date.today()
+        _, decisions = decide(book, args.question, as_of)
+        if not decisions:
+            console.print("Ingen regel genkender spørgsmålet; det besvares ud fra kilderne alene.")
+        for d in decisions:
+            console.print_json(json.dumps(d.to_dict(args.lang), ensure_ascii=False, default=str))
+        return 0
+    for rule in RULES.values():
+        console.print(f"[bold]{rule.name}[/bold]({', '.join(rule.inputs)})"
+                      f"{' + as_of' if rule.uses_as_of else ''}: {rule.doc}")
+    console.print()
+    for name, param in book.params.items():
+        ref = param.reference
+        console.print(f"[bold]{name}[/bold] – {param.description} [dim]{ref.passage_id}[/dim]")
+        console.print(f"  «{ref.quote}»", markup=False, highlight=False)
+    for kind in ("programmes", "costs"):
+        for entry in getattr(book, kind).values():
+            cites = ", ".join(c.passage_id for c in entry.citations)
+            console.print(f"[bold]{entry.id}[/bold] ({entry.label.da}): {entry.verdict} "
+                          f"[dim]{cites}[/dim]")
+            for cite in entry.citations:
+                console.print(f"  «{cite.quote}»", markup=False, highlight=False)
+    return 0
+
+
+def _date(value: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ugyldig dato {value!r}; brug ÅÅÅÅ-MM-DD") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pulje", description="Puljeassistenten")
     parser.add_argument("-v", "--verbose", action="store_true", help="vis log-beskeder")
@@ -88,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="antal passager (standard 5)")
     search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     search.set_defaults(func=_search)
+
+    rules = sub.add_parser("rules", help="list reglerne med kilder, eller kør dem på et spørgsmål")
+    rules.add_argument("question", nargs="?", help="et spørgsmål, som reglerne skal læse")
+    rules.add_argument("--as-of", type=_date, default=None, help="dagen for spørgsmålet")
+    rules.add_argument("--lang", choices=["da", "en"], default="da")
+    rules.set_defaults(func=_rules)
     return parser
 
 

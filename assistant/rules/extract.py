@@ -33,7 +33,7 @@ FUNDING = _any(
 )
 CAP = _any(
     r"loft\w*", r"max\w*", r"maksimal\w*", r"højst", r"hoejst", r"hvor meget", r"hvor stor",
-    r"hvor mange penge", r"(10|ti) ?(pct|procent|%)", r"cap\w*", r"ceiling", r"how much",
+    r"hvor mange penge", r"(10|ti) ?(pct|procent|%)", r"cap(s|ped)?", r"ceiling", r"how much",
     r"limit\w*", r"grænse\w*", r"andel", r"share", r"inden for", r"within", r"over",
 )
 INFORMAL = _any(
@@ -104,7 +104,7 @@ TARGET = (*TARGET_STRONG, *_any(
     r"participate", r"også"))
 COUNTS_CAP = _any(r"tæller\w*", r"taeller\w*", r"regnes med", r"indgå\w* i", r"counts?",
                   r"count towards", r"included in")
-CAP_NAMES = _any(r"loft\w*", r"(10|ti) ?(pct|procent|%)\.?", r"cap\w*", r"ceiling",
+CAP_NAMES = _any(r"loft\w*", r"(10|ti) ?(pct|procent|%)\.?", r"cap(s|ped)?", r"ceiling",
                  r"grænse\w*")
 # Programmes the material does not list: recognised so the answer can say so.
 UNLISTED = _any(r"kandidat\w*", r"ph\.?\s?d\.?", r"phd", r"bachelor\w*",

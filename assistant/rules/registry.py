@@ -22,7 +22,8 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return (self.func.__doc__ or "").strip().splitlines()[0]
+        """The first paragraph of the rule's docstring, on one line."""
+        return " ".join((self.func.__doc__ or "").strip().split("\n\n")[0].split())
 
 
 RULES: dict[str, Rule] = {r.name: r for r in (

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from assistant.config import Settings
 from assistant.errors import PuljeError
+
+if TYPE_CHECKING:
+    from assistant.rules.book import RuleBook
 
 console = Console()
 err = Console(stderr=True)
@@ -69,7 +74,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _load_book(settings: Settings):  # type: ignore[no-untyped-def]
+def _load_book(settings: Settings) -> RuleBook:
     from assistant.corpus import load_corpus
     from assistant.passages import chunk_corpus
     from assistant.rules.book import RuleBook
@@ -81,7 +86,6 @@ def _load_book(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _rules(args: argparse.Namespace, settings: Settings) -> int:
-    import datetime as dt
     import json
 
     from assistant.rules.extract import decide
@@ -114,9 +118,7 @@ def _rules(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _date(value: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:

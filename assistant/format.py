@@ -13,13 +13,17 @@ _MONTHS_EN = ("January February March April May June July August September Octob
 
 def format_dkk(amount: float, lang: str = "da") -> str:
     """
-    >>> format_dkk(240000), format_dkk(1234567.5, "en")
-    ('240.000 kr.', 'DKK 1,234,568')
+    Whole kroner without decimals; øre shown when there are any, so that a difference
+    of less than a krone is never hidden.
+
+    >>> format_dkk(240000), format_dkk(1234567.5, "en"), format_dkk(123456.7)
+    ('240.000 kr.', 'DKK 1,234,567.50', '123.456,70 kr.')
     """
-    whole = f"{round(amount):,}"
+    amount = round(amount, 2)
+    text = f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
     if lang == "en":
-        return f"DKK {whole}"
-    return whole.replace(",", ".") + " kr."
+        return f"DKK {text}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") + " kr."
 
 
 def format_date(day: dt.date, lang: str = "da") -> str:

@@ -13,6 +13,7 @@ from assistant.rules.texts import (
     CAP_WITHIN,
     COUNTS,
     NOT_COUNTS,
+    UNKNOWN_COUNTS,
 )
 
 
@@ -64,6 +65,14 @@ def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
     upskilling (municipal courses, in-house teaching, private courses) does."""
     informal = book.programmes["informal"]
     entry = book.programmes.get(programme)
+    if entry is None:  # an unlisted course may well be informal: the material can't say
+        return Decision(
+            rule="counts_towards_cap", verdict="unknown",
+            explanation=Text(UNKNOWN_COUNTS.da.format(name=programme),
+                             UNKNOWN_COUNTS.en.format(name=programme)),
+            citations=(book.param_citation("informal_cap"), informal.citations[0]),
+            trace={"programme": programme, "counts": None},
+        )
     counts = programme == "informal"
     label = entry.label if entry else Text(programme, programme)
     text = COUNTS if counts else NOT_COUNTS

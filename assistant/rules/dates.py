@@ -12,10 +12,12 @@ from assistant.rules.texts import (
     ACCOUNTS,
     ACCOUNTS_AFTER,
     ACCOUNTS_CURRENT,
+    BEFORE_START,
     COMPLETION,
     COMPLETION_LATE,
     COMPLETION_OK,
     GRANT_WINDOW,
+    GRANT_WINDOW_NONE,
     GRANT_WINDOW_OTHER,
     PAYMENTS,
     REPORTING,
@@ -78,9 +80,13 @@ def activity_start(book: RuleBook, start: dt.date) -> Decision:
 
 def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
     """Can a new activity still be started on first-round money on the day ``as_of``?"""
-    _, last = _window(book)
+    first, last = _window(book)
     citations = (book.param_citation("first_round_activity_window"),)
     trace = {"as_of": as_of.isoformat(), "last_start": last.isoformat()}
+    if as_of < first:
+        return Decision("first_round_open", "no", _dates(BEFORE_START, today=as_of),
+                        (*citations, book.param_citation("spending_start")),
+                        trace=trace | {"open": False, "opens": first.isoformat()})
     if as_of > last:
         text = _dates(START_TOO_LATE, start=as_of)
         closed = Text(f"{WINDOW_CLOSED.da} {text.da}", f"{WINDOW_CLOSED.en} {text.en}")
@@ -152,6 +158,14 @@ def spending_start(book: RuleBook) -> Decision:
 def grant_year_window(book: RuleBook, year: int) -> Decision:
     """Which activities a given year's grant is meant for (first round only)."""
     windows = book.params["grant_year_windows"].data["values"]
+    rounds = book.params["allocation_rounds"].data["values"]
+    in_a_round = any(r["first_year"] <= year <= r["last_year"] for r in rounds.values())
+    if not in_a_round:
+        return Decision("grant_year_window", "unknown",
+                        _dates(GRANT_WINDOW_NONE, year=year),
+                        (book.param_citation("allocation_rounds"),
+                         book.param_citation("amounts")),
+                        trace={"year": year, "first_round": False, "in_a_round": False})
     if year not in windows:
         return Decision("grant_year_window", "unknown", _dates(GRANT_WINDOW_OTHER, year=year),
                         (book.param_citation("allocation_rounds"),),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.errors import PuljeError
@@ -76,7 +77,7 @@ def find_amount_spans(text: str) -> list[tuple[float, int, int]]:
                 continue
         key = unit.rstrip(".").replace(" ", "")
         factor = _UNITS.get(key, 1.0)
-        value = _number(raw) * factor
+        value = round(_number(raw) * factor, 2)  # "4,1 mio." is 4.100.000,00, not 4.099.999,99…
         if m.group("neg"):
             value = -value
         out.append((value, m.start(), m.end()))
@@ -85,6 +86,8 @@ def find_amount_spans(text: str) -> list[tuple[float, int, int]]:
 
 def check_grant(amount: float) -> float:
     """Refuse amounts that cannot be a municipality's grant."""
+    if not math.isfinite(amount):
+        raise AmountError(f"Tilskuddet skal være et endeligt beløb (fik {amount}).")
     if amount <= 0:
         raise AmountError(f"Tilskuddet skal være større end 0 kr. (fik {amount:,.0f}).")
     if amount > MAX_DKK:

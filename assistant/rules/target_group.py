@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import TARGET_OUTSIDE, TARGET_PRIVATE, TARGET_ROLE
+from assistant.rules.texts import ROLES_UNKNOWN, TARGET_OUTSIDE, TARGET_PRIVATE, TARGET_ROLE
 
 ROLE_LABELS = {
     "paedagogmedhjaelper": Text("Pædagogmedhjælpere", "Pedagogical assistants without training"),
@@ -32,6 +32,16 @@ def target_group(book: RuleBook, roles: tuple[str, ...] = (), private: bool = Fa
             trace={"roles": [], "outside": outside, "private_institution": private},
         )
     known = tuple(r for r in roles if r in ROLE_LABELS)
+    unknown = [r for r in roles if r not in ROLE_LABELS]
+    if unknown and not known:
+        name = ", ".join(unknown)
+        return Decision(
+            rule="target_group", verdict="unknown",
+            explanation=Text(ROLES_UNKNOWN.da.format(name=name),
+                             ROLES_UNKNOWN.en.format(name=name)),
+            citations=(book.role_quote("target_quote"), book.role_quote("quote")),
+            trace={"roles": [], "unknown_roles": unknown, "private_institution": private},
+        )
     parts: list[Text] = []
     citations = [book.role_quote("target_quote")]
     if known:
@@ -58,6 +68,8 @@ def target_group(book: RuleBook, roles: tuple[str, ...] = (), private: bool = Fa
 
 
 def _join(items: list[str], word: str) -> str:
+    """'A', 'b' and 'c': only the first item keeps its capital."""
+    items = items[:1] + [i[:1].lower() + i[1:] for i in items[1:]]
     if len(items) < 2:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1].lower()
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]

@@ -177,3 +177,28 @@ PAYMENTS = Text(
        "spending; a municipality that wants yearly payments matching its spending can submit "
        "accounts every year.",
 )
+UNKNOWN_COUNTS = Text(
+    da="Materialet nævner ikke {name}. Loftet på 10 pct. gælder uformel opkvalificering: "
+       "kommunalt afholdt voksen- og efteruddannelse, institutionsintern undervisning og "
+       "private kurser.",
+    en="The material does not mention {name}. The 10 per cent cap applies to informal "
+       "upskilling: municipally run adult education, in-house teaching and private courses.",
+)
+ROLES_UNKNOWN = Text(
+    da="Materialet nævner ikke {name}. Puljen er målrettet pædagogisk personale ansat i "
+       "dagtilbud eller personale med en pædagogisk funktion i dagtilbud, fx "
+       "pædagogmedhjælpere, dagplejere, pædagogiske assistenter, pædagoger og ledere.",
+    en="The material does not mention {name}. The pool is aimed at pedagogical staff employed "
+       "in daycare or staff with a pedagogical function in daycare, e.g. pedagogical "
+       "assistants, childminders, pedagogues and managers.",
+)
+BEFORE_START = Text(
+    da="Midlerne kan først anvendes fra 1. august 2023; pr. {today} kan der endnu ikke "
+       "igangsættes aktiviteter for dem.",
+    en="The money can only be used from 1 August 2023; as of {today} no activity can yet be "
+       "started with it.",
+)
+GRANT_WINDOW_NONE = Text(
+    da="Puljen har bevillinger for 2023-2030; materialet nævner ingen bevilling fra {year}.",
+    en="The pool has grants for 2023-2030; the material mentions no {year} grant.",
+)

@@ -26,6 +26,7 @@ from assistant.rules.texts import (
     START_OK,
     START_TOO_EARLY,
     START_TOO_LATE,
+    STATUS_REVIEW,
     WINDOW_CLOSED,
     WINDOW_OPEN,
 )
@@ -195,3 +196,9 @@ def payments(book: RuleBook) -> Decision:
     """When the grant is paid out: against accounts of spending, yearly if wished."""
     return Decision("payments", "info", PAYMENTS, tuple(book.cite(q) for q in _PAYMENT_QUOTES),
                     trace={"paid_against_accounts": True, "annual_possible": True})
+
+
+def status_review(book: RuleBook) -> Decision:
+    """The status of the pool mid-2025, which may adjust the rules for the 2026+ grants."""
+    return Decision("status_review", "info", STATUS_REVIEW,
+                    (book.param_citation("status_review"),), trace={"when": "medio 2025"})

@@ -49,6 +49,10 @@ REPORTING = _any(r"afrapport\w*", r"rapporter\w*", r"indberet\w*", r"report\w*",
                  r"opfølgning", r"follow-up")
 PAYMENT = _any(r"udbetal\w*", r"paid out", r"pay(s|ing)? out", r"payments?", r"up front",
                r"forud", r"på forhånd", r"in advance")
+STATUS = _any(r"status (på|of) puljen", r"status\w* (i|in) 2025", r"midtvejs\w*",
+              r"mid-?2025", r"medio 2025", r"(pool|puljen)\w* (status|review)",
+              r"evaluering af puljen", r"review of the pool", r"laves en status",
+              r"justere rammerne", r"adjust the (rules|framework)")
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -235,6 +239,8 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
             _has(WHEN, text) or ex.dates):
         end = [d for d in ex.dates if d.year >= 2027]
         calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
+    if _has(STATUS, text):
+        calls.append(("status_review", {}))
     if _has(PAYMENT, text):
         calls.append(("payments", {}))
     reporting = _has(REPORTING, text)

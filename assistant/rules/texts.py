@@ -202,3 +202,9 @@ GRANT_WINDOW_NONE = Text(
     da="Puljen har bevillinger for 2023-2030; materialet nævner ingen bevilling fra {year}.",
     en="The pool has grants for 2023-2030; the material mentions no {year} grant.",
 )
+STATUS_REVIEW = Text(
+    da="Medio 2025 skulle der gennemføres en status på puljen, som giver mulighed for at "
+       "justere rammerne før tildelingen af bevillingerne fra 2026 og frem.",
+    en="A status of the pool was to be made in mid-2025, allowing the framework to be adjusted "
+       "before the grants from 2026 onwards are allocated.",
+)

@@ -53,6 +53,9 @@ STATUS = _any(r"status (på|of) puljen", r"status\w* (i|in) 2025", r"midtvejs\w*
               r"mid-?2025", r"medio 2025", r"(pool|puljen)\w* (status|review)",
               r"evaluering af puljen", r"review of the pool", r"laves en status",
               r"justere rammerne", r"adjust the (rules|framework)")
+PAYMENT_TIMING = _any(r"up front", r"forud", r"på forhånd", r"in advance", r"before",
+                      r"før", r"årlig\w*", r"hvert år", r"annual\w*", r"yearly", r"every year",
+                      r"vente", r"wait")
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -241,7 +244,7 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
     if _has(STATUS, text):
         calls.append(("status_review", {}))
-    if _has(PAYMENT, text):
+    if _has(PAYMENT, text) and (_has(WHEN, text) or _has(PAYMENT_TIMING, text)):
         calls.append(("payments", {}))
     reporting = _has(REPORTING, text)
     if reporting:

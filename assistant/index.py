@@ -54,21 +54,29 @@ class SearchIndex:
     corpus_hash: str
     built: bool  # True when this call embedded the passages, False when it reused them
 
-    def dense_search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """(row, cosine similarity of the passage's best sentence) pairs, best first."""
+    def dense_sentences(self, query: str, n: int) -> list[tuple[int, float, int, int]]:
+        """The ``n`` sentences nearest the query: (passage row, cosine, start, end), best first;
+        start and end are offsets into the passage's document."""
         vec = self.embeddings.embed_query(query)
         try:
             res = self.collection.query(
-                query_embeddings=[vec], n_results=min(4 * k, self.n_units),
+                query_embeddings=[vec], n_results=min(n, self.n_units),
                 include=["distances", "metadatas"],
             )
         except Exception as exc:
             raise IndexUnavailableError(f"Søgning i Chroma fejlede: {exc}") from exc
-        best: dict[int, float] = {}
+        out = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
             row = self.rows.get(str(meta["passage_id"]))
-            if row is not None and row not in best:
-                best[row] = 1.0 - float(dist)
+            if row is not None:
+                out.append((row, 1.0 - float(dist), int(meta["start"]), int(meta["end"])))
+        return out
+
+    def dense_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(row, cosine similarity of the passage's best sentence) pairs, best first."""
+        best: dict[int, float] = {}
+        for row, score, _, _ in self.dense_sentences(query, 4 * k):
+            best.setdefault(row, score)
         return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
 

@@ -217,6 +217,8 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         grant = max(ex.amounts)
         inputs: dict[str, object] = {"grant_dkk": grant}
         planned = [a for a in ex.informal_amounts if a != grant]
+        if not planned and informal and len(ex.amounts) == 2:
+            planned = [min(ex.amounts)]  # "bruge 100.000 af vores 1,2 mio. på private kurser"
         if planned:
             inputs["planned_informal_dkk"] = sum(planned)
         calls.append(("informal_cap", inputs))

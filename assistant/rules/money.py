@@ -80,7 +80,7 @@ def find_amount_spans(text: str) -> list[tuple[float, int, int]]:
         value = round(_number(raw) * factor, 2)  # "4,1 mio." is 4.100.000,00, not 4.099.999,99…
         if m.group("neg"):
             value = -value
-        out.append((value, m.start(), m.end()))
+        out.append((value, m.start(), m.start() + len(m.group(0).rstrip())))
     return out
 
 

@@ -1,0 +1,77 @@
+"""Follow-up questions resolved against the conversation, deterministically.
+
+"og diplomuddannelser?" after "Kan vi finansiere en masteruddannelse?" becomes "Kan vi
+finansiere en diplomuddannelser?"-like: the previous question with the new thing in
+place of the old one of the same kind (programme, cost, amount, year, date, role).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.rules.book import RuleBook
+from assistant.rules.dates_text import find_dates
+from assistant.rules.extract import extract
+from assistant.rules.money import find_amount_spans
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(og|samt|også|hvad med|hvad så med|hvad hvis|men|så|and|also|what about|how about|"
+    r"what if|and if|same for|og hvis|gælder det også|hun|han|de|det|den|dem|she|he|they|it)\b",
+    re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)")
+
+
+def _spans(book: RuleBook, text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each kind of entity occurs in the text."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for kind, entries in (("programme", book.programmes), ("cost", book.costs)):
+        for entry in entries.values():
+            for pattern in entry.names:
+                out.setdefault(kind, []).extend(m.span() for m in pattern.finditer(text))
+    for pats in book.roles.values():
+        for pattern in pats:
+            out.setdefault("role", []).extend(m.span() for m in pattern.finditer(text))
+    out["amount"] = [(a, b) for _, a, b in find_amount_spans(text)]
+    out["year"] = [m.span(1) for m in _YEAR.finditer(text)]
+    out["date"] = [m for m in _date_spans(text)]
+    return {k: sorted(set(v)) for k, v in out.items() if v}
+
+
+def _date_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for d in find_dates(text):
+        for token in (str(d.year),):
+            idx = text.find(token)
+            if idx >= 0:
+                spans.append((max(0, idx - 15), idx + 4))
+    return spans
+
+
+def is_follow_up(question: str, book: RuleBook) -> bool:
+    """Short, elliptic questions that only make sense with the previous turn."""
+    if _FOLLOW_UP.search(question):
+        return True
+    words = re.findall(r"\w+", question)
+    return len(words) <= 4 and bool(_spans(book, question))
+
+
+def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook) -> str:
+    """The question as it would read on its own; unchanged when it is not a follow-up, or
+    when it already is a complete question for the rules ("what about the 2025 grant?")."""
+    previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
+    if not previous or not is_follow_up(question, book) or extract(book, question).calls:
+        return question
+    rest = _FOLLOW_UP.sub("", question).strip()
+    new = _spans(book, question)
+    old = _spans(book, previous)
+    if len(re.findall(r"\w+", rest)) <= 5:
+        # "og diplomuddannelser?", "hvad så med 100.000?": the new thing in place of the
+        # old thing of the same kind.
+        for kind in ("programme", "cost", "amount", "year", "date", "role"):
+            if kind in new and kind in old:
+                a, b = old[kind][0]
+                n_start, n_end = new[kind][0]
+                return previous[:a] + question[n_start:n_end] + previous[b:]
+    # Otherwise the follow-up adds a fact or a condition to the previous question.
+    return f"{previous.rstrip(' ?')} – {rest}"

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     candidates: int = Field(default=20, ge=1, le=200)
     rrf_k: int = Field(default=60, ge=1)
+    # Abstention thresholds; empty means assistant/calibration.json, which
+    # ``python -m evals.calibrate --write`` computes from the gold set's dev split.
+    calibration_file: Path | None = None
 
 
 @lru_cache(maxsize=1)

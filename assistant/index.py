@@ -54,10 +54,20 @@ class SearchIndex:
     corpus_hash: str
     built: bool  # True when this call embedded the passages, False when it reused them
 
+    def _embed(self, query: str) -> list[float]:
+        # One question is embedded once, although retrieval and sentence selection both
+        # search with it.
+        cache = self.__dict__.setdefault("_cache", {})
+        if query not in cache:
+            if len(cache) > 512:
+                cache.clear()
+            cache[query] = self.embeddings.embed_query(query)
+        return cache[query]
+
     def dense_sentences(self, query: str, n: int) -> list[tuple[int, float, int, int]]:
         """The ``n`` sentences nearest the query: (passage row, cosine, start, end), best first;
         start and end are offsets into the passage's document."""
-        vec = self.embeddings.embed_query(query)
+        vec = self._embed(query)
         try:
             res = self.collection.query(
                 query_embeddings=[vec], n_results=min(n, self.n_units),

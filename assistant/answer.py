@@ -1,0 +1,140 @@
+"""Composing the cited answer from rule decisions and retrieved sentences (no LLM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.index import SearchIndex
+from assistant.rules.decision import Citation, Decision
+from assistant.texts import (
+    ABSTAIN,
+    CONDITIONS,
+    SOURCE_LABEL,
+    VERDICT_LEAD,
+    WHERE_TO_ASK,
+)
+
+AnswerVerdict = Literal["yes", "no", "conditional", "unknown", "info"]
+
+
+class DocumentRef(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    authority: str
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="Nummeret, som svaret henviser til med [n]")
+    passage_id: str
+    document: DocumentRef
+    quote: str = Field(description="Den eller de sætninger, svaret bygger på, ordret")
+    text: str = Field(description="Hele passagen")
+    start: int = Field(description="Citatets start i dokumentets tekst")
+    end: int
+
+
+class Answer(BaseModel):
+    """What the assistant answers: the same object in the library, the CLI and the API."""
+
+    id: str
+    answer: str
+    verdict: AnswerVerdict
+    abstained: bool
+    citations: list[CitationOut]
+    rules: list[dict[str, Any]]
+    lang: Literal["da", "en"]
+    question: str
+    resolved_question: str
+    as_of: dt.date
+    timings: dict[str, float] = Field(default_factory=dict)
+    llm: dict[str, Any] | None = None
+
+
+@dataclass
+class Citations:
+    """Numbers the citations in order of first use; the same quote keeps its number."""
+
+    index: SearchIndex
+    items: list[CitationOut] = field(default_factory=list)
+
+    def mark(self, cite: Citation) -> str:
+        for item in self.items:
+            if item.passage_id == cite.passage_id and item.quote == cite.quote:
+                return f"[{item.n}]"
+        passage = self.index.passages[self.index.rows[cite.passage_id]]
+        meta = self.index.documents[passage.doc_id].meta
+        self.items.append(CitationOut(
+            n=len(self.items) + 1, passage_id=passage.id,
+            document=DocumentRef(id=meta.id, title=meta.title, publisher=meta.publisher,
+                                 authority=meta.authority),
+            quote=cite.quote, text=passage.text, start=cite.start, end=cite.end,
+        ))
+        return f"[{len(self.items)}]"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A retrieved sentence: its citation and how well it matched."""
+
+    cite: Citation
+    authority: str
+    score: float
+
+
+def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
+                  ) -> tuple[str, AnswerVerdict]:
+    """Verdict first, then the reason with its sources, then the conditions."""
+    primary = decisions[0]
+    verdict: AnswerVerdict = primary.verdict
+    lines = []
+    lead = VERDICT_LEAD[verdict].get(lang)
+    seen_rules: set[tuple[str, str]] = set()
+    body = []
+    for decision in decisions[:3]:
+        key = (decision.rule, decision.explanation.da)
+        if key in seen_rules:
+            continue
+        seen_rules.add(key)
+        marks = "".join(cites.mark(c) for c in decision.citations)
+        body.append(f"{decision.explanation.get(lang)} {marks}".strip())
+    lines.append(" ".join(x for x in [lead, body[0]] if x))
+    lines += body[1:]
+    conditions = [c.get(lang) for c in primary.conditions]
+    if conditions and verdict in ("conditional", "yes", "no"):
+        lines.append(CONDITIONS.get(lang))
+        lines += [f"- {c}" for c in conditions]
+    if verdict == "unknown":
+        lines.append(WHERE_TO_ASK.get(lang))
+    return "\n".join(lines), verdict
+
+
+def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> str:
+    """Quoted sentences, each introduced by what kind of source it is."""
+    lines = []
+    for s in sentences:
+        label = SOURCE_LABEL[s.authority].get(lang)
+        lines.append(f"{label} {s.cite.quote} {cites.mark(s.cite)}")
+    return "\n".join(lines)
+
+
+def compose_abstention(lang: str) -> str:
+    return f"{ABSTAIN.get(lang)}\n{WHERE_TO_ASK.get(lang)}"
+
+
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers in a text, normalised (separators dropped), for checking that an answer
+    states no figure that its sources do not.
+
+    >>> sorted(numbers_in("240.000 kr. den 31. juli 2026 [1]"))
+    ['1', '2026', '240000', '31']
+    """
+    return {re.sub(r"[.,]", "", m.group(0)) for m in _NUMBER.finditer(text)}

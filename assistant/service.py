@@ -1,0 +1,132 @@
+"""The assistant: one entry point, ``Assistant.ask``, for the CLI, the API and the chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.answer import (
+    Answer,
+    Citations,
+    Sentence,
+    compose_abstention,
+    compose_passages,
+    compose_rules,
+)
+from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
+from assistant.config import Settings, get_settings
+from assistant.conversation import resolve
+from assistant.coverage import Vocabulary
+from assistant.index import SearchIndex, load_index
+from assistant.lang import detect_language
+from assistant.questions import clean_question
+from assistant.retrieval import HybridRetriever, route
+from assistant.rules.book import RuleBook
+from assistant.rules.decision import Citation
+from assistant.rules.extract import decide
+
+log = logging.getLogger(__name__)
+Message = Mapping[str, str]
+
+
+class Assistant:
+    """Rules first, retrieved sentences otherwise, and an honest "not in the material"."""
+
+    def __init__(self, settings: Settings | None = None, index: SearchIndex | None = None
+                 ) -> None:
+        self.settings = settings or get_settings()
+        self.index = index or load_index(self.settings)
+        self.book = RuleBook(self.index.documents, self.index.passages)
+        self.book.validate()
+        self.vocab = Vocabulary(d.text for d in self.index.documents.values())
+        self.calibration = Calibration.load(self.settings.calibration_file or CALIBRATION_FILE)
+        self.retriever = HybridRetriever(
+            index=self.index, k=self.settings.top_k, candidates=self.settings.candidates,
+            rrf_k=self.settings.rrf_k, max_question_chars=self.settings.max_question_chars,
+        )
+
+    def ask(self, question: str, history: Sequence[Message] = (),
+            as_of: dt.date | None = None, lang: str | None = None) -> Answer:
+        """Answer one question (with the conversation so far) as of a given day."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.max_question_chars)
+        history = [{"role": m.get("role", ""), "content": clean_question(
+            m.get("content", ""), self.settings.max_question_chars)}
+            for m in history if str(m.get("content", "")).strip()]
+        as_of = as_of or dt.date.today()
+        lang = lang if lang in ("da", "en") else detect_language(text)
+        resolved = resolve(text, history, self.book)
+        timings["resolve_ms"] = _ms(started)
+
+        t = time.perf_counter()
+        _, decisions = decide(self.book, resolved, as_of)
+        timings["rules_ms"] = _ms(t)
+
+        t = time.perf_counter()
+        sentences, signal = self._sentences(resolved)
+        timings["retrieval_ms"] = _ms(t)
+
+        cites = Citations(self.index)
+        abstained = False
+        if decisions:
+            answer, verdict = compose_rules(decisions, lang, cites)
+        elif sentences and not abstains(self.calibration, lang, signal,
+                                        lang == "da" and bool(self.vocab.unknown(resolved))):
+            answer, verdict = compose_passages(sentences, lang, cites), "info"
+        else:
+            answer, verdict, abstained = compose_abstention(lang), "unknown", True
+        timings["total_ms"] = _ms(started)
+        return Answer(
+            id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
+            citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
+            lang=lang, question=text, resolved_question=resolved, as_of=as_of,  # type: ignore[arg-type]
+            timings=timings,
+        )
+
+    def _sentences(self, question: str) -> tuple[list[Sentence], float]:
+        """The sentences that best answer the question, and how well the best one matched.
+
+        Candidates are the nearest sentences (dense) inside the top passages of the hybrid
+        search; they are ranked by similarity plus shared stemmed words, the sources the
+        question names (else the rules) first.
+        """
+        preferred, content = route(question, self.index)
+        top = {p.id for p, _ in self.retriever.search(question)}
+        q_tokens = set(self.index.bm25.tokens(content))
+        scored: list[Sentence] = []
+        best_any = 0.0
+        for row, cosine, start, end in self.index.dense_sentences(content, 24):
+            passage = self.index.passages[row]
+            best_any = max(best_any, cosine)
+            if passage.id not in top:
+                continue
+            doc = self.index.documents[passage.doc_id]
+            quote = doc.text[start:end].strip()
+            quote = quote[2:] if quote.startswith("- ") else quote
+            start = doc.text.find(quote, start)
+            overlap = len(q_tokens & set(self.index.bm25.tokens(quote)))
+            score = cosine + 0.01 * overlap + (0.02 if passage.doc_id in preferred else 0.0)
+            scored.append(Sentence(Citation(passage.doc_id, passage.id, quote, start,
+                                            start + len(quote)),
+                                   doc.meta.authority, score))
+        scored.sort(key=lambda s: -s.score)
+        chosen: list[Sentence] = []
+        for s in scored:
+            if len(chosen) == 2 or (chosen and s.score < chosen[0].score - 0.02):
+                break
+            if all(s.cite.quote != c.cite.quote for c in chosen):
+                chosen.append(s)
+        return chosen, best_any
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    return answer.model_dump(mode="json")

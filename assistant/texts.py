@@ -1,0 +1,50 @@
+"""User-facing sentences of the answers, per language: one place for all of them."""
+
+from __future__ import annotations
+
+from assistant.rules.decision import Text
+
+VERDICT_LEAD = {
+    "yes": Text("Ja.", "Yes."),
+    "no": Text("Nej.", "No."),
+    "conditional": Text("Ja, hvis betingelserne nedenfor er opfyldt.",
+                        "Yes, if the conditions below are met."),
+    "unknown": Text("Det fremgår ikke af materialet.", "The material does not say."),
+    "info": Text("", ""),
+}
+CONDITIONS = Text("Betingelser:", "Conditions:")
+SOURCES = Text("Kilder:", "Sources:")
+WHERE_TO_ASK = Text(
+    "Spørg Børne- og Undervisningsministeriet om puljens regler, eller din kommune om "
+    "lokale forhold.",
+    "Ask the Ministry of Children and Education about the pool's rules, or your municipality "
+    "about local matters.",
+)
+ABSTAIN = Text(
+    "Det fremgår ikke af materialet. Materialet dækker reglerne for opkvalificeringspuljen "
+    "på dagtilbudsområdet (hvilke forløb og udgifter midlerne kan bruges til, loftet for "
+    "uformel opkvalificering, målgruppen, frister, regnskab og afrapportering) samt "
+    "Københavns Kommunes praksis og FOA's anbefalinger.",
+    "The material does not say. It covers the rules of the upskilling pool for daycare "
+    "(which programmes and costs the money may fund, the cap on informal upskilling, the "
+    "target group, deadlines, accounts and reporting), Copenhagen's practice and FOA's "
+    "recommendations.",
+)
+# How a quoted sentence is introduced, by the authority of its document.
+SOURCE_LABEL = {
+    "rules": Text("Ifølge faktaarket:", "The ministry's fact sheet says (in Danish):"),
+    "official": Text("Ifølge ministeriets pressemeddelelse:",
+                     "The ministry's press release says (in Danish):"),
+    "municipal": Text("I Københavns Kommune (lokal praksis, ikke puljens regler):",
+                      "In Copenhagen (local practice, not the pool's rules; in Danish):"),
+    "opinion": Text("FOA anbefaler (fagforeningens holdning, ikke puljens regler):",
+                    "FOA recommends (the union's view, not the pool's rules; in Danish):"),
+}
+AUTHORITY_LABEL = {
+    "rules": Text("Regler", "Rules"),
+    "official": Text("Officielt resumé", "Official summary"),
+    "municipal": Text("Københavns Kommune", "City of Copenhagen"),
+    "opinion": Text("FOA – holdning", "FOA – opinion"),
+}
+PREMISE = Text("Forudsætningen i spørgsmålet holder ikke.",
+               "The premise of the question does not hold.")

@@ -118,6 +118,25 @@ def _rules(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from assistant.service import Assistant
+
+    answer = Assistant(settings).ask(args.question, as_of=args.as_of, lang=args.lang)
+    if args.json:
+        print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    console.print(answer.answer, markup=False, highlight=False)
+    if answer.citations:
+        console.print()
+    for c in answer.citations:
+        console.print(f"[bold][{c.n}][/bold] {c.document.title} ({c.document.publisher}) "
+                      f"[dim]{c.passage_id}[/dim]")
+        console.print(f"    «{c.quote}»", markup=False, highlight=False)
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -144,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="antal passager (standard 5)")
     search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     search.set_defaults(func=_search)
+
+    ask = sub.add_parser("ask", help="stil et spørgsmål og få et svar med kilder")
+    ask.add_argument("question")
+    ask.add_argument("--as-of", type=_date, default=None, help="dagen for spørgsmålet (ÅÅÅÅ-MM-DD)")
+    ask.add_argument("--lang", choices=["da", "en"], default=None, help="svarets sprog")
+    ask.add_argument("--json", action="store_true", help="skriv svaret som JSON (som API'et)")
+    ask.set_defaults(func=_ask)
 
     rules = sub.add_parser("rules", help="list reglerne med kilder, eller kør dem på et spørgsmål")
     rules.add_argument("question", nargs="?", help="et spørgsmål, som reglerne skal læse")

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     # ``python -m evals.calibrate --write`` computes from the gold set's dev split.
     calibration_file: Path | None = None
 
+    # Optional LLM (OpenAI-compatible). Unset: the deterministic answer is the answer.
+    llm_base_url: str = ""
+    llm_model: str = "local-model"
+    llm_api_key: str = ""
+    llm_timeout_s: float = Field(default=10.0, gt=0)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

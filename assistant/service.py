@@ -23,6 +23,7 @@ from assistant.conversation import resolve
 from assistant.coverage import Vocabulary
 from assistant.index import SearchIndex, load_index
 from assistant.lang import detect_language
+from assistant.llm import LLMWriter
 from assistant.questions import clean_question
 from assistant.retrieval import HybridRetriever, route
 from assistant.rules.book import RuleBook
@@ -44,6 +45,7 @@ class Assistant:
         self.book.validate()
         self.vocab = Vocabulary(d.text for d in self.index.documents.values())
         self.calibration = Calibration.load(self.settings.calibration_file or CALIBRATION_FILE)
+        self.llm = LLMWriter(self.settings) if self.settings.llm_base_url else None
         self.retriever = HybridRetriever(
             index=self.index, k=self.settings.top_k, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, max_question_chars=self.settings.max_question_chars,
@@ -80,13 +82,18 @@ class Assistant:
             answer, verdict = compose_passages(sentences, lang, cites), "info"
         else:
             answer, verdict, abstained = compose_abstention(lang), "unknown", True
-        timings["total_ms"] = _ms(started)
-        return Answer(
+        result = Answer(
             id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
             citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
             lang=lang, question=text, resolved_question=resolved, as_of=as_of,  # type: ignore[arg-type]
             timings=timings,
         )
+        if self.llm is not None and not abstained:
+            t = time.perf_counter()
+            result = self.llm.rewrite(result)
+            timings["llm_ms"] = _ms(t)
+        timings["total_ms"] = _ms(started)
+        return result
 
     def _sentences(self, question: str) -> tuple[list[Sentence], float]:
         """The sentences that best answer the question, and how well the best one matched.

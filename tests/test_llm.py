@@ -1,0 +1,80 @@
+"""The optional LLM path against a fake OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from assistant.config import Settings
+from assistant.index import SearchIndex
+from assistant.service import Assistant
+from tests.fake_openai import fake_openai
+
+Q = "Vi får 2,4 mio. – hvor meget må gå til private kurser?"
+AS_OF = dt.date(2026, 11, 23)
+
+
+def _assistant(settings: Settings, index: SearchIndex, url: str, timeout: float = 5) -> Assistant:
+    s = settings.model_copy(update={"llm_base_url": url, "llm_timeout_s": timeout})
+    return Assistant(s, index)
+
+
+def test_a_checked_llm_answer_is_used(settings: Settings, index: SearchIndex) -> None:
+    def good(body: dict[str, Any]) -> str:
+        assert "Kilder:" in body["messages"][-1]["content"]
+        return "Med et tilskud på 2,4 mio. må I højst bruge 240.000 kr. på private kurser [1]."
+
+    with fake_openai(good) as server:
+        a = _assistant(settings, index, server["url"]).ask(Q, as_of=AS_OF)
+        assert server["requests"], "the LLM was never called"
+    assert a.llm == {"used": True, "reason": "ok"}
+    assert a.answer.startswith("Med et tilskud") and "240.000" in a.answer
+
+
+def test_a_hallucinated_figure_falls_back(settings: Settings, index: SearchIndex) -> None:
+    with fake_openai(lambda _: "I må bruge 300.000 kr. på private kurser [1].") as server:
+        a = _assistant(settings, index, server["url"]).ask(Q, as_of=AS_OF)
+    assert a.llm is not None and not a.llm["used"]
+    assert "300000" in a.llm["reason"]
+    assert "240.000 kr." in a.answer and "300.000" not in a.answer
+
+
+def test_a_wrong_verdict_or_unknown_source_falls_back(settings: Settings,
+                                                     index: SearchIndex) -> None:
+    q = "Kan vi finansiere en masteruddannelse?"
+    with fake_openai(lambda _: "Ja, det kan I godt [1].") as server:
+        a = _assistant(settings, index, server["url"]).ask(q, as_of=AS_OF)
+    assert a.verdict == "no" and a.answer.startswith("Nej.") and a.llm is not None
+    assert "verdiktet" in a.llm["reason"]
+    with fake_openai(lambda _: "Nej, se [7].") as server:
+        b = _assistant(settings, index, server["url"]).ask(q, as_of=AS_OF)
+    assert b.llm is not None and "ukendte kilder [7]" in b.llm["reason"]
+
+
+def test_a_model_that_times_out_falls_back(settings: Settings, index: SearchIndex) -> None:
+    with fake_openai(lambda _: "Nej [1].", delay_s=3) as server:
+        a = _assistant(settings, index, server["url"], timeout=0.5).ask(
+            "Kan vi finansiere en masteruddannelse?", as_of=AS_OF)
+    assert a.llm is not None and not a.llm["used"] and "utilgængelig" in a.llm["reason"]
+    assert a.answer.startswith("Nej.")
+
+
+def test_streaming_shows_only_checked_text(settings: Settings, index: SearchIndex) -> None:
+    from assistant.llm import LLMWriter
+
+    with fake_openai(lambda _: "Højst 240.000 kr. må gå til private kurser [1].") as server:
+        s = settings.model_copy(update={"llm_base_url": server["url"]})
+        base = Assistant(settings, index).ask(Q, as_of=AS_OF)
+        chunks = list(LLMWriter(s).stream(base))
+        assert server["requests"][-1].get("stream") is True
+    assert "".join(chunks).strip() == "Højst 240.000 kr. må gå til private kurser [1]."
+
+
+@pytest.mark.parametrize("reply", ["", "Højst 240.000 kr."])
+def test_empty_or_unsourced_text_is_refused(settings: Settings, index: SearchIndex,
+                                            reply: str) -> None:
+    with fake_openai(lambda _: reply) as server:
+        a = _assistant(settings, index, server["url"]).ask(Q, as_of=AS_OF)
+    assert a.llm is not None and not a.llm["used"] and "240.000 kr." in a.answer

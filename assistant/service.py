@@ -69,12 +69,13 @@ class Assistant:
         _, decisions = decide(self.book, resolved, as_of)
         timings["rules_ms"] = _ms(t)
 
-        t = time.perf_counter()
-        sentences, signal = self._sentences(resolved)
-        timings["retrieval_ms"] = _ms(t)
-
         cites = Citations(self.index)
         abstained = False
+        sentences: list[Sentence] = []
+        if not decisions:  # the rules decide and cite on their own; else search
+            t = time.perf_counter()
+            sentences, signal = self._sentences(resolved)
+            timings["retrieval_ms"] = _ms(t)
         if decisions:
             answer, verdict = compose_rules(decisions, lang, cites)
         elif sentences and not abstains(self.calibration, lang, signal,

@@ -90,6 +90,7 @@ class Sentence:
 def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
                   ) -> tuple[str, AnswerVerdict]:
     """Verdict first, then the reason with its sources, then the conditions."""
+    decisions = order_decisions(decisions)
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
     lines = []
@@ -112,6 +113,19 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     if verdict == "unknown":
         lines.append(WHERE_TO_ASK.get(lang))
     return "\n".join(lines), verdict
+
+
+DATE_RULES = frozenset({"activity_start", "first_round_open", "completion_deadline"})
+
+
+def order_decisions(decisions: list[Decision]) -> list[Decision]:
+    """The decision that settles the question first: any "no" (every requirement must
+    hold), else a date decision (the question is about timing), else the extractor's
+    order (what the question asks about first: a cost before the programme it is for)."""
+    def key(item: tuple[int, Decision]) -> tuple[int, int]:
+        i, d = item
+        return (0 if d.verdict == "no" else 1 if d.rule in DATE_RULES else 2, i)
+    return [d for _, d in sorted(enumerate(decisions), key=key)]
 
 
 def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import PROGRAMME_UNKNOWN
+from assistant.rules.texts import CREDIT, PROGRAMME_UNKNOWN
 
 
 def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
@@ -41,3 +41,20 @@ def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
         trace={"programme": programme, "named_as": named_as, "listed": True,
                "conditions_met": conditions_met},
     )
+
+
+_CREDIT_QUOTES = (
+    "Det bemærkes, at den formelle voksen- og efteruddannelse ikke består af forløb, der er "
+    "direkte kompetencegivende eller meritgivende til PAU eller meritpædagoguddannelsen.",
+    "Det skyldes, at meritgivningen/godskrivningen af kurserne beror på en konkret individuel "
+    "vurdering, som først foretages af uddannelsesinstitutionen undervejs på uddannelsen, eller "
+    "når eleven/ den studerende søger om optagelse.",
+)
+
+
+def credit_transfer(book: RuleBook) -> Decision:
+    """Do courses paid by the pool give credit towards PAU or meritpædagog by themselves?
+    No: credit is an individual assessment by the institution."""
+    return Decision(rule="credit_transfer", verdict="no", explanation=CREDIT,
+                    citations=tuple(book.cite(q) for q in _CREDIT_QUOTES),
+                    trace={"automatic_credit": False})

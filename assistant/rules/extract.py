@@ -56,6 +56,9 @@ STATUS = _any(r"status (på|of) puljen", r"status\w* (i|in) 2025", r"midtvejs\w*
 PAYMENT_TIMING = _any(r"up front", r"forud", r"på forhånd", r"in advance", r"before",
                       r"før", r"årlig\w*", r"hvert år", r"annual\w*", r"yearly", r"every year",
                       r"vente", r"wait")
+CREDIT = _any(r"(automatisk )?merit (til|for|towards|mod)", r"meritgiv\w*", r"godskriv\w*",
+              r"kompetencegivende", r"credit\w*", r"count towards (pau|the merit|merit)",
+              r"give\w* merit", r"afkort\w*", r"shorten\w*")
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -73,7 +76,7 @@ START = _any(r"start\w*", r"igangsæt\w*", r"igangsaet\w*", r"begynd\w*", r"påb
 NOW = _any(r"nu", r"i dag", r"stadig", r"stadigvæk", r"fortsat", r"endnu", r"now",
            r"today", r"still", r"yet", r"currently", r"dette efterår", r"this autumn",
            r"til efteråret", r"næste år", r"next year")
-FIRST_ROUND = _any(r"første (tildelings)?runde", r"first(-| )round", r"1\. runde")
+FIRST_ROUND = _any(r"første (tildelings)?runde\w*", r"first(-| )round", r"1\. runde\w*")
 COMPLETION = _any(r"afslut\w*", r"færdig\w*", r"faerdig\w*", r"gennemført", r"slut\w*",
                   r"finish\w*", r"complet\w*", r"end date", r"ends?", r"ending")
 LONG_PROGRAMME = _any(r"længerevarende", r"laengerevarende", r"lange? (uddannelse|forløb)\w*",
@@ -226,6 +229,10 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
             _has(COUNTS_CAP, text) and ex.programmes):
         calls.append(("informal_cap", {}))
 
+    # Do courses paid by the pool give credit towards PAU or meritpædagog?
+    if _has(CREDIT, text):
+        calls.append(("credit_transfer", {}))
+
     # Does a kind of programme count towards the cap? (no amount needed)
     if not ex.amounts and ex.programmes and _has(COUNTS_CAP, text) and _has(CAP_NAMES, text):
         calls += [("counts_towards_cap", {"programme": pid}) for pid, _ in ex.programmes[:1]]
@@ -268,7 +275,7 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
 
     # Eligibility of costs (asked about first when named) and programmes.
     decided = {c[0] for c in calls}
-    if funding and not decided & {"counts_towards_cap", "target_group"}:
+    if funding and not decided & {"counts_towards_cap", "target_group", "credit_transfer"}:
         calls += [("covered_cost", {"cost": cid, "named_as": words}) for cid, words in ex.costs]
         for pid, words in ex.programmes:
             if pid == "informal" and "informal_cap" in decided:

@@ -30,6 +30,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("programme_eligibility", eligibility.programme_eligibility,
          ("programme", "named_as", "conditions_met")),
     Rule("counts_towards_cap", cap.counts_towards_cap, ("programme",)),
+    Rule("credit_transfer", eligibility.credit_transfer, ()),
     Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk")),
     Rule("covered_cost", costs.covered_cost, ("cost", "named_as")),
     Rule("target_group", target_group.target_group, ("roles", "private", "outside")),

@@ -208,3 +208,11 @@ STATUS_REVIEW = Text(
     en="A status of the pool was to be made in mid-2025, allowing the framework to be adjusted "
        "before the grants from 2026 onwards are allocated.",
 )
+CREDIT = Text(
+    da="Kurserne giver ikke i sig selv merit til PAU eller meritpædagoguddannelsen: merit og "
+       "godskrivning beror på uddannelsesinstitutionens konkrete, individuelle vurdering ved "
+       "optagelsen eller undervejs.",
+    en="The courses do not in themselves give credit towards PAU or the meritpædagog "
+       "programme: credit depends on the institution's individual assessment at admission or "
+       "during the programme.",
+)

@@ -29,6 +29,7 @@ from assistant.retrieval import HybridRetriever, route
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Citation
 from assistant.rules.extract import decide
+from assistant.scope import out_of_scope
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]
@@ -72,13 +73,15 @@ class Assistant:
         cites = Citations(self.index)
         abstained = False
         sentences: list[Sentence] = []
-        if not decisions:  # the rules decide and cite on their own; else search
+        # Outside the material: a topic it does not cover, and no rule answers.
+        outside = not decisions and out_of_scope(resolved) is not None
+        if not decisions and not outside:  # the rules decide and cite on their own
             t = time.perf_counter()
             sentences, signal = self._sentences(resolved)
             timings["retrieval_ms"] = _ms(t)
         if decisions:
             answer, verdict = compose_rules(decisions, lang, cites)
-        elif sentences and not abstains(self.calibration, lang, signal,
+        elif not outside and sentences and not abstains(self.calibration, lang, signal,
                                         lang == "da" and bool(self.vocab.unknown(resolved))):
             answer, verdict = compose_passages(sentences, lang, cites), "info"
         else:

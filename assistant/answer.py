@@ -14,6 +14,7 @@ from assistant.rules.decision import Citation, Decision
 from assistant.texts import (
     ABSTAIN,
     CONDITIONS,
+    NOT_A_RULE,
     SOURCE_LABEL,
     VERDICT_LEAD,
     WHERE_TO_ASK,
@@ -135,6 +136,24 @@ def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> 
         label = SOURCE_LABEL[s.authority].get(lang)
         lines.append(f"{label} {s.cite.quote} {cites.mark(s.cite)}")
     return "\n".join(lines)
+
+
+_ASKS_IF_RULE = re.compile(
+    r"\b(krav (i|fra|for) puljen|et krav|kræver puljen|reglen i puljen|puljens regler? om|"
+    r"gælder (det|reglen|kravet) (også )?(for )?(os|hos os|alle)|skal vi (så )?(også|følge)|"
+    r"opkvalificeringspuljen til|requirement|required by the pool|rule (of|in) the pool|"
+    r"do we (also )?have to|must we (also)?)", re.IGNORECASE)
+
+
+def not_a_rule(question: str, sentences: list[Sentence]) -> bool:
+    """The question asks whether something is a rule of the pool, and the material has it
+    only from Copenhagen or FOA: then it is not a rule of the pool."""
+    return bool(_ASKS_IF_RULE.search(question)) and bool(sentences) and all(
+        s.authority in ("municipal", "opinion") for s in sentences)
+
+
+def compose_not_a_rule(sentences: list[Sentence], lang: str, cites: Citations) -> str:
+    return f"{NOT_A_RULE.get(lang)}\n{compose_passages(sentences, lang, cites)}"
 
 
 def compose_abstention(lang: str) -> str:

@@ -19,6 +19,7 @@ _FOLLOW_UP = re.compile(
     r"^\s*(og|samt|også|hvad med|hvad så med|hvad hvis|men|så|and|also|what about|how about|"
     r"what if|and if|same for|og hvis|gælder det også|hun|han|de|det|den|dem|she|he|they|it)\b",
     re.IGNORECASE)
+_PLACE = re.compile(r"\b(?:Københavns?|Copenhagen|[A-ZÆØÅ][a-zæøå]{2,}(?=\s*\??$))")
 _YEAR = re.compile(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)")
 
 
@@ -33,6 +34,9 @@ def _spans(book: RuleBook, text: str) -> dict[str, list[tuple[int, int]]]:
         for pattern in pats:
             out.setdefault("role", []).extend(m.span() for m in pattern.finditer(text))
     out["amount"] = [(a, b) for _, a, b in find_amount_spans(text)]
+    # Place names (not the first word): "og Aarhus?" after a question about København.
+    out["place"] = [m.span() for m in _PLACE.finditer(text) if m.start() > 0
+                    and text[max(0, m.start() - 2):m.start()].strip() not in (".", "?", "!")]
     out["year"] = [m.span(1) for m in _YEAR.finditer(text)]
     out["date"] = [m for m in _date_spans(text)]
     return {k: sorted(set(v)) for k, v in out.items() if v}
@@ -68,7 +72,7 @@ def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook)
     if len(re.findall(r"\w+", rest)) <= 5:
         # "og diplomuddannelser?", "hvad så med 100.000?": the new thing in place of the
         # old thing of the same kind.
-        for kind in ("programme", "cost", "amount", "year", "date", "role"):
+        for kind in ("programme", "cost", "amount", "year", "date", "role", "place"):
             if kind in new and kind in old:
                 a, b = old[kind][0]
                 n_start, n_end = new[kind][0]

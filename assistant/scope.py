@@ -18,6 +18,30 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
             for topic, pats in raw.items()}
 
 
+# The per-municipality distribution is not in the material (only Copenhagen's own figure
+# is): "Hvor meget får Aarhus?", "Odenses andel", "What does Aalborg receive?".
+_KNOWN_NAMES = {"København", "Københavns", "Copenhagen", "BUF", "FOA", "KK", "Danmark",
+                "Denmark", "PAU", "AMU", "Puljen", "Kommunen", "Staten", "BUVM"}
+_PLACE_ALLOCATION = re.compile(
+    r"\b(?:får|modtager|fik|gets?|receives?|got|tildeles|allocated to)\s+([A-ZÆØÅ][a-zæøå]+s?)\b"
+    r"|\b([A-ZÆØÅ][a-zæøå]+)s\s+(?:andel|del|share|tilskud|bevilling)\b"
+    r"|\b([A-ZÆØÅ][a-zæøå]+)'s\s+(?:share|allocation|grant)\b")
+
+
+def other_municipality(question: str) -> str | None:
+    """A named place whose allocation is asked for, other than Copenhagen.
+
+    >>> other_municipality("Hvad er Odenses andel af puljen?"), other_municipality(
+    ...     "Hvor meget får København fra puljen?")
+    ('Odense', None)
+    """
+    for m in _PLACE_ALLOCATION.finditer(question):
+        name = next(g for g in m.groups() if g)
+        if name not in _KNOWN_NAMES and name.rstrip("s") not in _KNOWN_NAMES:
+            return name
+    return None
+
+
 def out_of_scope(question: str) -> str | None:
     """The uncovered topic a question is about, or None.
 
@@ -29,4 +53,6 @@ def out_of_scope(question: str) -> str | None:
     for topic, patterns in _patterns().items():
         if any(p.search(question) for p in patterns):
             return topic
+    if other_municipality(question):
+        return "other_municipality"
     return None

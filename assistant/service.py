@@ -14,8 +14,10 @@ from assistant.answer import (
     Citations,
     Sentence,
     compose_abstention,
+    compose_not_a_rule,
     compose_passages,
     compose_rules,
+    not_a_rule,
 )
 from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
 from assistant.config import Settings, get_settings
@@ -81,6 +83,8 @@ class Assistant:
             timings["retrieval_ms"] = _ms(t)
         if decisions:
             answer, verdict = compose_rules(decisions, lang, cites)
+        elif not outside and not_a_rule(resolved, sentences):
+            answer, verdict = compose_not_a_rule(sentences, lang, cites), "no"
         elif not outside and sentences and not abstains(self.calibration, lang, signal,
                                         lang == "da" and bool(self.vocab.unknown(resolved))):
             answer, verdict = compose_passages(sentences, lang, cites), "info"

@@ -48,3 +48,9 @@ AUTHORITY_LABEL = {
 }
 PREMISE = Text("Forudsætningen i spørgsmålet holder ikke.",
                "The premise of the question does not hold.")
+NOT_A_RULE = Text(
+    "Nej. Det står ikke i puljens regler (ministeriets faktaark); det, der ligner, kommer fra "
+    "en anden kilde:",
+    "No. It is not in the pool's rules (the ministry's fact sheet); what resembles it comes "
+    "from another source:",
+)

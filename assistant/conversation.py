@@ -57,7 +57,9 @@ def is_follow_up(question: str, book: RuleBook) -> bool:
     if _FOLLOW_UP.search(question):
         return True
     words = re.findall(r"\w+", question)
-    return len(words) <= 4 and bool(_spans(book, question))
+    asks = re.match(r"^\s*(for )?(hvilke|hvilken|hvornår|hvor|hvem|hvorfor|which|when|where|"
+                    r"who|why|how)\b", question, re.IGNORECASE)
+    return len(words) <= 4 and (bool(_spans(book, question)) or bool(asks))
 
 
 def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook) -> str:

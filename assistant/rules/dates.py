@@ -98,9 +98,18 @@ def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
                     citations, trace=trace | {"open": True, "days_left": days})
 
 
-def completion_deadline(book: RuleBook, end: dt.date | None = None) -> Decision:
-    """The completion date for long programmes, and whether a planned end meets it."""
+def completion_deadline(book: RuleBook, end: dt.date | None = None,
+                        start: dt.date | None = None, years: float | None = None,
+                        as_of: dt.date | None = None) -> Decision:
+    """The completion date for long programmes, and whether a planned end meets it.
+
+    The end may be given, or follow from a start (default: the day asked) and a length
+    in years ("den tager ca. 4 år").
+    """
     deadline: dt.date = book.params["completion_deadline"].data["date"]
+    if end is None and years:
+        begin = start or as_of or dt.date.today()
+        end = begin + dt.timedelta(days=round(365.25 * years))
     citations = (book.param_citation("completion_deadline"),)
     trace: dict[str, object] = {"deadline": deadline.isoformat()}
     if end is None:

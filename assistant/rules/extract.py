@@ -59,6 +59,12 @@ PAYMENT_TIMING = _any(r"up front", r"forud", r"på forhånd", r"in advance", r"b
 CREDIT = _any(r"(automatisk )?merit (til|for|towards|mod)", r"meritgiv\w*", r"godskriv\w*",
               r"kompetencegivende", r"credit\w*", r"count towards (pau|the merit|merit)",
               r"give\w* merit", r"afkort\w*", r"shorten\w*")
+DURATION = re.compile(
+    r"\b(?:tager|varer|tage|takes?|lasts?|last)\s+(?:ca\.?\s+|cirka\s+|omkring\s+|about\s+|"
+    r"around\s+)?(\d+(?:,\d)?|to|tre|fire|fem|two|three|four|five)\s+(?:år|years?)\b",
+    re.IGNORECASE)
+_YEARS_WORDS = {"to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0, "two": 2.0, "three": 3.0,
+                "four": 4.0, "five": 5.0}
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -186,9 +192,12 @@ def extract(book: RuleBook, question: str) -> Extraction:
 def _conditions(book: RuleBook, name: str, inputs: dict[str, object],
                 text: str) -> dict[str, object]:
     """What the question itself says about a programme's conditions (met, unmet, silent)."""
-    if name != "programme_eligibility":
+    if name == "programme_eligibility":
+        entry = book.programmes.get(str(inputs["programme"]))
+    elif name == "covered_cost":
+        entry = book.costs.get(str(inputs["cost"]))
+    else:
         return {}
-    entry = book.programmes.get(str(inputs["programme"]))
     if entry is None or entry.verdict != "conditional":
         return {}
     if _has(entry.unmet, text) or _has(book.relevance_unmet, text):
@@ -247,7 +256,14 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
     elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)
                        or grant_year):
         calls.append(("first_round_open", {}))
-    if _has(COMPLETION, text) and (_has(LONG_PROGRAMME, text) or ex.dates) and (
+    duration = DURATION.search(text)
+    if duration and (ex.programmes or _has(LONG_PROGRAMME, text)):
+        start = ex.dates[0] if ex.dates else None
+        years = _YEARS_WORDS.get(duration.group(1).lower()) or float(
+            duration.group(1).replace(",", "."))
+        calls.append(("completion_deadline", {"start": start.isoformat() if start else None,
+                                              "years": years}))
+    elif _has(COMPLETION, text) and (_has(LONG_PROGRAMME, text) or ex.dates) and (
             _has(WHEN, text) or ex.dates):
         end = [d for d in ex.dates if d.year >= 2027]
         calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))

@@ -32,14 +32,15 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("counts_towards_cap", cap.counts_towards_cap, ("programme",)),
     Rule("credit_transfer", eligibility.credit_transfer, ()),
     Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk")),
-    Rule("covered_cost", costs.covered_cost, ("cost", "named_as")),
+    Rule("covered_cost", costs.covered_cost, ("cost", "named_as", "conditions_met")),
     Rule("target_group", target_group.target_group, ("roles", "private", "outside")),
     Rule("content_reporting", dates.content_reporting, ()),
     Rule("payments", dates.payments, ()),
     Rule("status_review", dates.status_review, ()),
     Rule("activity_start", dates.activity_start, ("start",)),
     Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),
-    Rule("completion_deadline", dates.completion_deadline, ("end",)),
+    Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),
+         uses_as_of=True),
     Rule("accounting_periods", dates.accounting_periods, (), uses_as_of=True),
     Rule("spending_start", dates.spending_start, ()),
     Rule("grant_year_window", dates.grant_year_window, ("year",)),
@@ -50,7 +51,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
 def _coerce(name: str, value: Any) -> Any:
     if name in ("grant_dkk", "planned_informal_dkk") and isinstance(value, str):
         return parse_amount(value)
-    if name in ("start", "end") and isinstance(value, str):
+    if name in ("start", "end") and isinstance(value, str) and value:
         return dt.date.fromisoformat(value)
     if name == "roles" and isinstance(value, list):
         return tuple(value)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from assistant.answer import (
@@ -102,6 +102,27 @@ class Assistant:
             timings["llm_ms"] = _ms(t)
         timings["total_ms"] = _ms(started)
         return result
+
+    def stream(self, question: str, history: Sequence[Message] = (),
+               as_of: dt.date | None = None, lang: str | None = None,
+               ) -> Iterator[tuple[str, Any]]:
+        """The answer as events: ("delta", text) pieces, then ("answer", Answer).
+
+        With an LLM the pieces come from the model, but only after its whole text has
+        passed the checks; without one they are the deterministic answer's lines.
+        """
+        llm, self.llm = self.llm, None
+        try:
+            base = self.ask(question, history, as_of, lang)
+        finally:
+            self.llm = llm
+        if llm is not None and not base.abstained:
+            for piece in llm.stream(base):
+                yield "delta", piece
+        else:
+            for line in base.answer.splitlines(keepends=True):
+                yield "delta", line
+        yield "answer", base
 
     def _sentences(self, question: str) -> tuple[list[Sentence], float]:
         """The sentences that best answer the question, and how well the best one matched.

@@ -78,3 +78,15 @@ def test_empty_or_unsourced_text_is_refused(settings: Settings, index: SearchInd
     with fake_openai(lambda _: reply) as server:
         a = _assistant(settings, index, server["url"]).ask(Q, as_of=AS_OF)
     assert a.llm is not None and not a.llm["used"] and "240.000 kr." in a.answer
+
+
+def test_assistant_stream_yields_pieces_then_the_answer(settings: Settings,
+                                                        index: SearchIndex) -> None:
+    plain = list(Assistant(settings, index).stream(Q, as_of=AS_OF))
+    assert plain[-1][0] == "answer" and all(kind == "delta" for kind, _ in plain[:-1])
+    assert "".join(text for _, text in plain[:-1]) == plain[-1][1].answer
+    with fake_openai(lambda _: "Højst 240.000 kr. til private kurser [1].") as server:
+        events = list(_assistant(settings, index, server["url"]).stream(Q, as_of=AS_OF))
+    final = events[-1][1]
+    assert final.llm == {"used": True, "reason": "ok"}
+    assert "".join(t for _, t in events[:-1]).strip() == final.answer

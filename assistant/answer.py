@@ -156,6 +156,22 @@ def compose_not_a_rule(sentences: list[Sentence], lang: str, cites: Citations) -
     return f"{NOT_A_RULE.get(lang)}\n{compose_passages(sentences, lang, cites)}"
 
 
+_ASKS_FIGURE = re.compile(
+    r"\b(hvor (meget|mange|stor|store|længe|lang)|hvornår|hvilken dato|hvad koster|"
+    r"how (much|many|long|big)|when|what date|what does .{0,30} cost)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|\b(en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden|"
+                     r"one|two|three|four|five|januar|februar|marts|april|maj|juni|juli|august|"
+                     r"september|oktober|november|december|forår|efterår|medio)\b",
+                     re.IGNORECASE)
+
+
+def lacks_asked_figure(question: str, sentences: list[Sentence]) -> bool:
+    """A question asking for an amount, a number or a date, and sentences that state none:
+    the material does not give what is asked, however close the sentences are."""
+    return bool(_ASKS_FIGURE.search(question)) and not any(
+        _FIGURE.search(s.cite.quote) for s in sentences)
+
+
 def compose_abstention(lang: str) -> str:
     return f"{ABSTAIN.get(lang)}\n{WHERE_TO_ASK.get(lang)}"
 

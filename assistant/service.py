@@ -17,6 +17,7 @@ from assistant.answer import (
     compose_not_a_rule,
     compose_passages,
     compose_rules,
+    lacks_asked_figure,
     not_a_rule,
 )
 from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
@@ -85,8 +86,7 @@ class Assistant:
             answer, verdict = compose_rules(decisions, lang, cites)
         elif not outside and not_a_rule(resolved, sentences):
             answer, verdict = compose_not_a_rule(sentences, lang, cites), "no"
-        elif not outside and sentences and not abstains(self.calibration, lang, signal,
-                                        lang == "da" and bool(self.vocab.unknown(resolved))):
+        elif not outside and self._answered(resolved, lang, sentences, signal):
             answer, verdict = compose_passages(sentences, lang, cites), "info"
         else:
             answer, verdict, abstained = compose_abstention(lang), "unknown", True
@@ -123,6 +123,15 @@ class Assistant:
             for line in base.answer.splitlines(keepends=True):
                 yield "delta", line
         yield "answer", base
+
+    def _answered(self, question: str, lang: str, sentences: list[Sentence],
+                  signal: float) -> bool:
+        """Whether the retrieved sentences answer the question: there are some, they state
+        a figure when one is asked for, and they match well enough (calibrated)."""
+        if not sentences or lacks_asked_figure(question, sentences):
+            return False
+        unknown_word = lang == "da" and bool(self.vocab.unknown(question))
+        return not abstains(self.calibration, lang, signal, unknown_word)
 
     def _sentences(self, question: str) -> tuple[list[Sentence], float]:
         """The sentences that best answer the question, and how well the best one matched.

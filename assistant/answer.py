@@ -15,6 +15,7 @@ from assistant.texts import (
     ABSTAIN,
     CONDITIONS,
     NOT_A_RULE,
+    PREMISE,
     SOURCE_LABEL,
     VERDICT_LEAD,
     WHERE_TO_ASK,
@@ -88,14 +89,22 @@ class Sentence:
     score: float
 
 
+_PREMISE = re.compile(
+    r"\b(since|given that|as .{0,40} (is|are) (allowed|covered|eligible)|now that|eftersom|"
+    r"når nu|nu hvor|jo|vel|da (?=.{0,60}\b(er|kan|må|gælder)\b))\b", re.IGNORECASE)
+
+
 def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
-                  ) -> tuple[str, AnswerVerdict]:
-    """Verdict first, then the reason with its sources, then the conditions."""
+                  question: str = "") -> tuple[str, AnswerVerdict]:
+    """Verdict first (with a correction when the question presumes the opposite), then the
+    reason with its sources, then the conditions."""
     decisions = order_decisions(decisions)
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
     lines = []
     lead = VERDICT_LEAD[verdict].get(lang)
+    if verdict == "no" and _PREMISE.search(question):
+        lead = f"{lead} {PREMISE.get(lang)}"
     seen_rules: set[tuple[str, str]] = set()
     body = []
     for decision in decisions[:3]:

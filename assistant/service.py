@@ -83,7 +83,7 @@ class Assistant:
             sentences, signal = self._sentences(resolved)
             timings["retrieval_ms"] = _ms(t)
         if decisions:
-            answer, verdict = compose_rules(decisions, lang, cites)
+            answer, verdict = compose_rules(decisions, lang, cites, resolved)
         elif not outside and not_a_rule(resolved, sentences):
             answer, verdict = compose_not_a_rule(sentences, lang, cites), "no"
         elif not outside and self._answered(resolved, lang, sentences, signal):

@@ -162,7 +162,7 @@ class Assistant:
         scored.sort(key=lambda s: -s.score)
         chosen: list[Sentence] = []
         for s in scored:
-            if len(chosen) == 2 or (chosen and s.score < chosen[0].score - 0.02):
+            if len(chosen) == 3 or (chosen and s.score < chosen[0].score - 0.025):
                 break
             if all(s.cite.quote != c.cite.quote for c in chosen):
                 chosen.append(s)

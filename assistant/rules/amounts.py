@@ -15,7 +15,8 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
     values: dict[int, int] = param.data["values"]
     first = first or min(values)
     last = last or max(values)
-    citations = (book.param_citation("amounts"),)
+    citations = (book.param_citation("amounts"), book.cite(
+        "Udmøntningen sker med forbehold for puljens videreførelse på de årlige finanslove."))
     if first > last:
         first, last = last, first
     years = [y for y in range(first, last + 1) if y in values]

@@ -98,6 +98,10 @@ def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
                     citations, trace=trace | {"open": True, "days_left": days})
 
 
+_MERIT_LENGTH = ("meritpædagogforløbene, som typisk tager 3-4 år, først kan forventes at være "
+                 "afsluttet fire år efter, dvs. juli 2030")
+
+
 def completion_deadline(book: RuleBook, end: dt.date | None = None,
                         start: dt.date | None = None, years: float | None = None,
                         as_of: dt.date | None = None) -> Decision:
@@ -113,7 +117,8 @@ def completion_deadline(book: RuleBook, end: dt.date | None = None,
     citations = (book.param_citation("completion_deadline"),)
     trace: dict[str, object] = {"deadline": deadline.isoformat()}
     if end is None:
-        return Decision("completion_deadline", "info", COMPLETION, citations, trace=trace)
+        return Decision("completion_deadline", "info", COMPLETION,
+                        (*citations, book.cite(_MERIT_LENGTH)), trace=trace)
     ok = end <= deadline
     return Decision("completion_deadline", "yes" if ok else "no",
                     _dates(COMPLETION_OK if ok else COMPLETION_LATE, end=end), citations,
@@ -149,7 +154,9 @@ def accounting_periods(book: RuleBook, as_of: dt.date) -> Decision:
                 continue
     return Decision(
         "accounting_periods", "info", text,
-        (book.param_citation("accounting_periods"), *period_quotes),
+        (book.param_citation("accounting_periods"), *period_quotes,
+         book.cite("Regnskaberne skal dokumentere, at tilskud fra puljen er anvendt i "
+                   "overensstemmelse med formålet.")),
         trace={"as_of": as_of.isoformat(),
                "periods": [[p["start"].isoformat(), p["end"].isoformat()] for p in periods],
                "current": [current["start"].isoformat(), current["end"].isoformat()]

@@ -65,6 +65,7 @@ DURATION = re.compile(
     re.IGNORECASE)
 _YEARS_WORDS = {"to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0, "two": 2.0, "three": 3.0,
                 "four": 4.0, "five": 5.0}
+LONG_PROGRAMMES = frozenset({"meritpaedagog", "pau", "diplom"})
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -253,6 +254,8 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         calls.append(("spending_start", {}))
     elif ex.dates and starting:
         calls.append(("activity_start", {"start": ex.dates[0].isoformat()}))
+        if any(p in LONG_PROGRAMMES for p, _ in ex.programmes):
+            calls.append(("completion_deadline", {}))  # a long programme must also finish
     elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)
                        or grant_year):
         calls.append(("first_round_open", {}))

@@ -90,8 +90,10 @@ WINDOW_OPEN = Text(
        "from {today}).",
 )
 COMPLETION = Text(
-    da="De længerevarende uddannelsesforløb forudsættes afsluttet senest 31. juli 2030.",
-    en="Longer programmes are expected to be completed by 31 July 2030 at the latest.",
+    da="De længerevarende uddannelsesforløb forudsættes afsluttet senest 31. juli 2030; "
+       "meritpædagogforløbene tager typisk 3-4 år.",
+    en="Longer programmes are expected to be completed by 31 July 2030 at the latest; the "
+       "meritpædagog programmes typically take 3-4 years.",
 )
 COMPLETION_LATE = Text(
     da="Et forløb, der slutter {end}, slutter efter fristen 31. juli 2030.",
@@ -103,9 +105,11 @@ COMPLETION_OK = Text(
 )
 ACCOUNTS = Text(
     da="Kommunen skal som minimum aflægge regnskab for perioderne {periods} samt et "
-       "afsluttende regnskab.{current}",
+       "afsluttende regnskab.{current} Regnskaberne indsendes efter puljebekendtgørelsen og "
+       "skal dokumentere, at tilskuddet er anvendt i overensstemmelse med formålet.",
     en="The municipality must at least submit accounts for the periods {periods} and a "
-       "final account.{current}",
+       "final account.{current} The accounts follow the pool order (puljebekendtgørelsen) "
+       "and must document that the grant was used for its purpose.",
 )
 ACCOUNTS_CURRENT = Text(da=" Pr. {today} løber perioden {period}.",
                         en=" As of {today} the current period is {period}.")
@@ -133,8 +137,10 @@ GRANT_WINDOW_OTHER = Text(
        "{year} grant belongs to the second round, whose rules are not in the material.",
 )
 AMOUNTS = Text(
-    da="Der er afsat {amounts} (2023-prisniveau){total}.",
-    en="The pool has {amounts} (2023 price level){total}.",
+    da="Der er afsat {amounts} (2023-prisniveau){total}. Udmøntningen sker med forbehold for "
+       "puljens videreførelse på de årlige finanslove.",
+    en="The pool has {amounts} (2023 price level){total}. The allocation is subject to the "
+       "pool being continued in the annual finance acts.",
 )
 AMOUNTS_TOTAL = Text(da=", i alt {total} for {first}-{last}",
                      en=", in total {total} for {first}-{last}")

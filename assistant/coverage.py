@@ -1,8 +1,8 @@
 """Does the material know the words a question turns on? A signal for abstention.
 
 A Danish question about something the documents never mention ("startløn", "Odense",
-"sprogvurdering") has salient words that occur nowhere in the corpus, not even as part
-of a compound. Retrieval still returns its nearest passages; this says they are not about
+"sprogvurdering") has salient words that occur nowhere in the corpus, not even as part of
+a compound. Retrieval still returns its nearest passages; this says they are not about
 the question.
 """
 
@@ -22,11 +22,16 @@ mange meget mere mest lille store stor stort andre anden andet nogle noget nogen
 gælder sige siger siges regler reglerne reglen puljen puljens puljer pulje midler
 midlerne pengene penge kommune kommunen kommuner kommunerne tak venligst lige egentlig
 ifølge mener synes tror altså bare gerne også mellem omkring efter under over inden
-uden""".split())
+uden dette denne disse sådan selv samme hele helt godt gode meget""".split())
+
+
+def _grams(word: str, n: int = 5) -> list[str]:
+    padded = f"_{word}_"
+    return [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
 
 
 class Vocabulary:
-    """Stems and 5-grams of every word in the corpus."""
+    """Stems and 5-grams of a text collection."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         self._stem = Stemmer.Stemmer("danish")
@@ -37,22 +42,17 @@ class Vocabulary:
                 self.stems.add(self._stem.stemWord(word))
                 self.grams.update(_grams(word))
 
+    def salient(self, question: str) -> list[str]:
+        return [w for w in _WORD.findall(question.lower()) if len(w) >= 5 and w not in _GENERIC]
+
+    def knows(self, word: str) -> bool:
+        """The word, or at least half of it as part of a compound, occurs in the texts."""
+        if self._stem.stemWord(word) in self.stems:
+            return True
+        grams = _grams(word)
+        return sum(g in self.grams for g in grams) / len(grams) >= 0.5
+
     def unknown(self, question: str) -> list[str]:
-        """Salient words of a Danish question that the corpus does not know, not even as
-        part of a compound (at least half the word's 5-grams must occur)."""
-        out = []
-        for word in _WORD.findall(question.lower()):
-            if len(word) < 5 or word in _GENERIC:
-                continue
-            if self._stem.stemWord(word) in self.stems:
-                continue
-            grams = _grams(word)
-            if sum(g in self.grams for g in grams) / len(grams) >= 0.5:
-                continue
-            out.append(word)
-        return out
+        """Salient words of a Danish question that the texts do not know."""
+        return [w for w in self.salient(question) if not self.knows(w)]
 
-
-def _grams(word: str, n: int = 5) -> list[str]:
-    padded = f"_{word}_"
-    return [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]

@@ -19,6 +19,7 @@ from assistant.rules.texts import (
     GRANT_WINDOW,
     GRANT_WINDOW_NONE,
     GRANT_WINDOW_OTHER,
+    NO_SUBMISSION_DEADLINE,
     PAYMENTS,
     REPORTING,
     SPENDING_START,
@@ -125,8 +126,13 @@ def completion_deadline(book: RuleBook, end: dt.date | None = None,
                     trace=trace | {"end": end.isoformat(), "within": ok})
 
 
-def accounting_periods(book: RuleBook, as_of: dt.date) -> Decision:
-    """The minimum accounting periods and which one runs on ``as_of``."""
+def accounting_periods(book: RuleBook, as_of: dt.date, deadline_asked: bool = False
+                       ) -> Decision:
+    """The minimum accounting periods and which one runs on ``as_of``.
+
+    The material gives the periods, not the dates by which accounts must be sent: asked
+    for a submission deadline, the verdict is "unknown" (with the periods it does give).
+    """
     periods = book.params["accounting_periods"].data["values"]
     listed = {lang: ", ".join(f"{format_date(p['start'], lang)} – {format_date(p['end'], lang)}"
                               for p in periods) for lang in ("da", "en")}
@@ -152,8 +158,11 @@ def accounting_periods(book: RuleBook, as_of: dt.date) -> Decision:
                 break
             except ParameterError:
                 continue
+    if deadline_asked:
+        text = Text(f"{NO_SUBMISSION_DEADLINE.da} {text.da}",
+                    f"{NO_SUBMISSION_DEADLINE.en} {text.en}")
     return Decision(
-        "accounting_periods", "info", text,
+        "accounting_periods", "unknown" if deadline_asked else "info", text,
         (book.param_citation("accounting_periods"), *period_quotes,
          book.cite("Regnskaberne skal dokumentere, at tilskud fra puljen er anvendt i "
                    "overensstemmelse med formålet.")),

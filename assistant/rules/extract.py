@@ -66,6 +66,8 @@ DURATION = re.compile(
 _YEARS_WORDS = {"to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0, "two": 2.0, "three": 3.0,
                 "four": 4.0, "five": 5.0}
 LONG_PROGRAMMES = frozenset({"meritpaedagog", "pau", "diplom"})
+SUBMISSION_DEADLINE = _any(r"indsendelsesfrist\w*", r"frist\w*", r"deadline\w*", r"senest",
+                           r"due date", r"by what date")
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -279,7 +281,8 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         calls.append(("content_reporting", {}))
     # "What must we report besides the accounts?" asks about the content report only.
     if _has(ACCOUNTS, text) and not ex.costs and not (reporting and _has(BESIDES, text)):
-        calls.append(("accounting_periods", {}))
+        deadline = _has(SUBMISSION_DEADLINE, text)
+        calls.append(("accounting_periods", {"deadline_asked": True} if deadline else {}))
     if grant_year and not ex.dates and not starting:
         year = int(next(g for g in grant_year.groups() if g))
         calls.append(("grant_year_window", {"year": year}))

@@ -41,7 +41,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),
     Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),
          uses_as_of=True),
-    Rule("accounting_periods", dates.accounting_periods, (), uses_as_of=True),
+    Rule("accounting_periods", dates.accounting_periods, ("deadline_asked",), uses_as_of=True),
     Rule("spending_start", dates.spending_start, ()),
     Rule("grant_year_window", dates.grant_year_window, ("year",)),
     Rule("pool_amounts", amounts.pool_amounts, ("first", "last")),

@@ -222,3 +222,9 @@ CREDIT = Text(
        "programme: credit depends on the institution's individual assessment at admission or "
        "during the programme.",
 )
+NO_SUBMISSION_DEADLINE = Text(
+    da="Materialet angiver ikke en frist for, hvornår regnskaberne skal indsendes; spørg "
+       "Børne- og Undervisningsministeriet (puljebekendtgørelsen).",
+    en="The material gives no date by which the accounts must be submitted; ask the Ministry "
+       "of Children and Education (the pool order).",
+)

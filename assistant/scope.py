@@ -21,7 +21,10 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
 # The per-municipality distribution is not in the material (only Copenhagen's own figure
 # is): "Hvor meget får Aarhus?", "Odenses andel", "What does Aalborg receive?".
 _KNOWN_NAMES = {"København", "Københavns", "Copenhagen", "BUF", "FOA", "KK", "Danmark",
-                "Denmark", "PAU", "AMU", "Puljen", "Kommunen", "Staten", "BUVM"}
+                "Denmark", "PAU", "AMU", "Puljen", "Kommunen", "Staten", "BUVM",
+                # possessives that start a sentence: "Vores tilskud", "Deres andel"
+                "Vore", "Vores", "Jeres", "Deres", "Hans", "Hendes", "Dens", "Dets", "Our",
+                "Their", "Its", "Kommunens", "Puljens", "Statens", "Institutionens"}
 _PLACE_ALLOCATION = re.compile(
     r"\b(?:får|modtager|fik|gets?|receives?|got|tildeles|allocated to)\s+([A-ZÆØÅ][a-zæøå]+s?)\b"
     r"|\b([A-ZÆØÅ][a-zæøå]+)s\s+(?:andel|del|share|tilskud|bevilling)\b"

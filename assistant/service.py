@@ -77,7 +77,8 @@ class Assistant:
         abstained = False
         sentences: list[Sentence] = []
         # Outside the material: a topic it does not cover, and no rule answers.
-        outside = not decisions and out_of_scope(resolved) is not None
+        outside = (not decisions and out_of_scope(resolved) is not None
+                   and not any(p.search(resolved) for p in self.book.source_aliases))
         if not decisions and not outside:  # the rules decide and cite on their own
             t = time.perf_counter()
             sentences, signal = self._sentences(resolved)

@@ -27,6 +27,7 @@ from assistant.rules.texts import (
     START_OK,
     START_TOO_EARLY,
     START_TOO_LATE,
+    STATUS_OUTCOME,
     STATUS_REVIEW,
     WINDOW_CLOSED,
     WINDOW_OPEN,
@@ -223,7 +224,12 @@ def payments(book: RuleBook) -> Decision:
                     trace={"paid_against_accounts": True, "annual_possible": True})
 
 
-def status_review(book: RuleBook) -> Decision:
-    """The status of the pool mid-2025, which may adjust the rules for the 2026+ grants."""
-    return Decision("status_review", "info", STATUS_REVIEW,
-                    (book.param_citation("status_review"),), trace={"when": "medio 2025"})
+def status_review(book: RuleBook, outcome_asked: bool = False) -> Decision:
+    """The status of the pool mid-2025, which may adjust the rules for the 2026+ grants.
+    Its outcome is not in the material."""
+    text = STATUS_REVIEW
+    if outcome_asked:
+        text = Text(f"{STATUS_OUTCOME.da} {text.da}", f"{STATUS_OUTCOME.en} {text.en}")
+    return Decision("status_review", "unknown" if outcome_asked else "info", text,
+                    (book.param_citation("status_review"),),
+                    trace={"when": "medio 2025", "outcome_known": False})

@@ -17,6 +17,7 @@ from assistant.rules.dates_text import find_dates, find_years
 from assistant.rules.decision import Decision
 from assistant.rules.money import find_amount_spans
 from assistant.rules.registry import run_rule
+from assistant.scope import out_of_scope
 
 
 def _any(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -26,7 +27,7 @@ def _any(*patterns: str) -> tuple[re.Pattern[str], ...]:
 # What the question asks. Danish and English, with common informal forms.
 FUNDING = _any(
     r"kan|må|m[aå]", r"finansier\w*", r"betal\w*", r"dække\w*", r"daekke\w*", r"bruge\w*",
-    r"anvend\w*", r"støtte\w*", r"tilskud\w*", r"omfattet", r"dækket", r"godkend\w*",
+    r"anvend\w*", r"brugt", r"støtte\w*", r"tilskud\w*", r"omfattet", r"dækket", r"godkend\w*",
     r"can", r"may", r"could", r"fund\w*", r"pay\w*", r"cover\w*", r"use", r"allowed",
     r"eligible", r"count", r"spend\w*", r"charge\w*", r"går det", r"okay", r"ok",
     r"i orden", r"tilladt", r"lovligt", r"muligt", r"possible", r"fine", r"allowed",
@@ -39,13 +40,15 @@ CAP = _any(
 INFORMAL = _any(
     r"uformel\w*", r"informal\w*", r"privat\w* kurs\w*", r"private? (courses?|providers?)",
     r"kursusudbyder\w*", r"intern\w* undervisning", r"institutionsintern\w*", r"in-house",
+    r"intern\w* kurs\w*", r"privat(e)? (firma|udbyder|virksomhed)\w*", r"private (company|firm)",
     r"kommunal\w* kurs\w*", r"kommunalt afholdt\w*", r"municipal(ly run)? courses?",
     r"courses? run by the municipality",
 )
 FORMAL = _any(r"amu\w*", r"arbejdsmarkedsuddannelse\w*", r"meritp(æ|ae)d\w*", r"pau",
               r"diplom\w*", r"akademi\w*", r"avu", r"fvu", r"gsk", r"professionshøjskole\w*",
               r"formel\w*", r"formal")
-REPORTING = _any(r"afrapport\w*", r"rapporter\w*", r"indberet\w*", r"report\w*",
+REPORTING = _any(r"afrapport\w*", r"rapporter\w*", r"indberet\w*", r"report\w*", r"opgør\w*",
+                 r"opgøre", r"count the number",
                  r"opfølgning", r"follow-up")
 PAYMENT = _any(r"udbetal\w*", r"paid out", r"pay(s|ing)? out", r"payments?", r"up front",
                r"forud", r"på forhånd", r"in advance")
@@ -68,6 +71,14 @@ _YEARS_WORDS = {"to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0, "two": 2.0, "thr
 LONG_PROGRAMMES = frozenset({"meritpaedagog", "pau", "diplom"})
 SUBMISSION_DEADLINE = _any(r"indsendelsesfrist\w*", r"frist\w*", r"deadline\w*", r"senest",
                            r"due date", r"by what date")
+OUTCOME = _any(r"conclu\w*", r"result\w*", r"outcome", r"konklu\w*", r"resultat\w*",
+               r"viste", r"showed", r"blev (rammerne|reglerne) ændret", r"were the rules changed",
+               r"hvad kom der ud af", r"what came of")
+# A share of the grant that a plan puts somewhere ("lægge 12 % i interne kurser"), not a
+# percentage merely mentioned ("loftet er 50 %").
+PLANNED_SHARE = re.compile(
+    r"\b(?:bruge|bruger|lægge|lægger|afsætte|afsætter|sætte|spend|use|put|allocate)\s+"
+    r"(?:\w+\s+){0,2}?(\d+(?:,\d+)?)\s*(?:%|pct\.?|procent|per ?cent)", re.IGNORECASE)
 BESIDES = _any(r"besides", r"apart from", r"other than", r"ud over", r"udover", r"foruden",
                r"ud over regnskabet", r"andet end")
 # A named municipality ("Aarhus Kommune", "får Odense kommune", "Aalborg Municipality"):
@@ -94,8 +105,8 @@ LONG_PROGRAMME = _any(r"længerevarende", r"laengerevarende", r"lange? (uddannel
 WHEN = _any(r"hvornår", r"hvornaar", r"senest", r"frist\w*", r"deadline\w*", r"dato\w*",
             r"when", r"by when", r"latest", r"dates?", r"hvilke perioder", r"which periods?",
             r"periode\w*", r"period\w*")
-ACCOUNTS = _any(r"regnskab\w*", r"accounts?", r"accounting", r"financial report\w*",
-                r"afsluttende regnskab", r"final account")
+ACCOUNTS = _any(r"regnskab\w*", r"puljeregnskab\w*", r"bekendtgørelse\w*", r"accounts?",
+                r"accounting", r"financial report\w*", r"afsluttende regnskab", r"final account")
 SPENDING_START = _any(r"begynde at bruge", r"påbegynde anvendelsen", r"tage midlerne i brug",
                       r"tilsagn\w*", r"start (using|spending)", r"begin (using|spending)",
                       r"from when", r"fra hvornår", r"commitment\w*")
@@ -115,7 +126,8 @@ TARGET_WHO = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"which s
                   r"staff groups?", r"hvilke (medarbejdere|personalegrupper|faggrupper|ansatte)",
                   r"hvem kan (få|deltage|komme)", r"who can (take part|join|participate)")
 TARGET_STRONG = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"få del i",
-                     r"faa del i", r"del i puljen", r"andel i", r"belong\w*", r"hører til",
+                     r"faa del i", r"får del i", r"del i puljen", r"del af puljen", r"andel i",
+                     r"krav på", r"belong\w*", r"hører til",
                      r"kun for (de )?(ufaglærte|institutionerne|pædagoger)", r"only for")
 TARGET = (*TARGET_STRONG, *_any(
     r"hvem kan", r"hvem må", r"hvem er", r"omfattet", r"deltage", r"være med", r"who can",
@@ -165,11 +177,12 @@ def extract(book: RuleBook, question: str) -> Extraction:
     """Find the rule inputs in a question and decide which rules apply.
 
     A question that names another source (FOA, København) asks what that source does or
-    thinks, not what the rules say: no rule runs.
+    thinks, not what the rules say, and one on a topic the material does not cover
+    (scope.yaml) is not for the rules either: no rule runs.
     """
     ex = Extraction()
     text = question
-    if _has(book.source_aliases, text) or OTHER_MUNICIPALITY.search(text):
+    if _has(book.source_aliases, text) or OTHER_MUNICIPALITY.search(text) or out_of_scope(text):
         return ex
     for pid, entry in book.programmes.items():
         if entry.matches(text):
@@ -232,6 +245,10 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         grant = max(ex.amounts)
         inputs: dict[str, object] = {"grant_dkk": grant}
         planned = [a for a in ex.informal_amounts if a != grant]
+        share = PLANNED_SHARE.search(text)
+        if not planned and informal and share and _has(INFORMAL, text[share.end():][:60]):
+            # "vi overvejer at lægge 12 % i interne kurser": a share of the grant
+            planned = [round(grant * float(share.group(1).replace(",", ".")) / 100, 2)]
         if not planned and informal and len(ex.amounts) == 2:
             planned = [min(ex.amounts)]  # "bruge 100.000 af vores 1,2 mio. på private kurser"
         if planned:
@@ -273,7 +290,7 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
         end = [d for d in ex.dates if d.year >= 2027]
         calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
     if _has(STATUS, text):
-        calls.append(("status_review", {}))
+        calls.append(("status_review", {"outcome_asked": _has(OUTCOME, text)}))
     if _has(PAYMENT, text) and (_has(WHEN, text) or _has(PAYMENT_TIMING, text)):
         calls.append(("payments", {}))
     reporting = _has(REPORTING, text)

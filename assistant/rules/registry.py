@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("target_group", target_group.target_group, ("roles", "private", "outside")),
     Rule("content_reporting", dates.content_reporting, ()),
     Rule("payments", dates.payments, ()),
-    Rule("status_review", dates.status_review, ()),
+    Rule("status_review", dates.status_review, ("outcome_asked",)),
     Rule("activity_start", dates.activity_start, ("start",)),
     Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),
     Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),

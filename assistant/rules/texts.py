@@ -228,3 +228,9 @@ NO_SUBMISSION_DEADLINE = Text(
     en="The material gives no date by which the accounts must be submitted; ask the Ministry "
        "of Children and Education (the pool order).",
 )
+STATUS_OUTCOME = Text(
+    da="Hvad statussen viste, og om rammerne er ændret, fremgår ikke af materialet; spørg "
+       "Børne- og Undervisningsministeriet.",
+    en="What the status showed, and whether the framework was changed, is not in the "
+       "material; ask the Ministry of Children and Education.",
+)

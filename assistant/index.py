@@ -54,6 +54,10 @@ class SearchIndex:
     corpus_hash: str
     built: bool  # True when this call embedded the passages, False when it reused them
 
+    def clear_cache(self) -> None:
+        """Forget embedded questions (benchmarks time real embedding)."""
+        self.__dict__.pop("_cache", None)
+
     def _embed(self, query: str) -> list[float]:
         # One question is embedded once, although retrieval and sentence selection both
         # search with it.

@@ -16,16 +16,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.answer import Answer
 from assistant.service import Assistant
-from evals.extractor import GOLD
-
-
-def load_gold(split: str | None = None) -> list[dict[str, Any]]:
-    cases = [c for f in sorted(GOLD.glob("*.yaml")) for c in yaml.safe_load(f.read_text())]
-    return [c for c in cases if split is None or c["split"] == split]
+from evals.gold_set import load_gold
 
 
 def run_case(assistant: Assistant, case: dict[str, Any]) -> tuple[Answer, float]:

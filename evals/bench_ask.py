@@ -12,7 +12,7 @@ import statistics
 import time
 
 from assistant.service import Assistant
-from evals.answers import load_gold
+from evals.gold_set import load_gold
 
 
 def main(argv: list[str] | None = None) -> int:

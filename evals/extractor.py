@@ -16,23 +16,21 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant.config import Settings
 from assistant.corpus import load_corpus
 from assistant.passages import chunk_corpus
 from assistant.rules.book import RuleBook
 from assistant.rules.extract import decide
+from evals.gold_set import load_gold
 
-GOLD = Path(__file__).parent / "gold"
 RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts",
               "reporting"}
 SILENT_KINDS = {"out_of_scope", "foa", "copenhagen", "allocation"}
 
 
 def load_cases(split: str | None = None) -> list[dict[str, Any]]:
-    cases = [c for f in sorted(GOLD.glob("*.yaml")) for c in yaml.safe_load(f.read_text())]
-    return [c for c in cases if "question" in c and (split is None or c["split"] == split)]
+    """Single-question cases (conversations are judged by the answer suite)."""
+    return [c for c in load_gold(split) if "question" in c]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ import yaml
 from assistant.config import Settings
 from assistant.index import SearchIndex, load_index
 from assistant.retrieval import HybridRetriever
+from evals.gold_set import load_gold
 
 QUESTIONS = Path(__file__).parent / "retrieval_questions.yaml"
 
@@ -42,16 +43,15 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
     ]
 
 
-def load_gold_questions(folder: Path = Path(__file__).parent / "gold") -> list[Question]:
+def load_gold_questions() -> list[Question]:
     """Questions of the answer gold set that carry evidence: a second, held-out check,
     written independently of the retrieval set and of the glossary."""
-    out = []
-    for path in sorted(folder.glob("*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            if case.get("question") and case.get("evidence") and case["kind"] != "injection":
-                out.append(Question(case["id"], case["lang"], case["question"],
-                                    tuple((e["doc"], e["quote"]) for e in case["evidence"])))
-    return out
+    return [
+        Question(c["id"], c["lang"], c["question"],
+                 tuple((e["doc"], e["quote"]) for e in c["evidence"]))
+        for c in load_gold()
+        if c.get("question") and c.get("evidence") and c["kind"] != "injection"
+    ]
 
 
 def relevant_passages(index: SearchIndex, evidence: tuple[tuple[str, str], ...]) -> set[str]:

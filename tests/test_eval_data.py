@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
-
 from assistant.corpus import load_corpus
+from evals.gold_set import load_gold
 from evals.retrieval import load_gold_questions, load_questions
 from tests.conftest import CORPUS
 
 TEXTS = {d.id: d.text for d in load_corpus(CORPUS)}
-GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold"
 
 
 def test_retrieval_questions_quote_the_corpus_verbatim() -> None:
@@ -25,7 +21,7 @@ def test_retrieval_questions_quote_the_corpus_verbatim() -> None:
 
 
 def test_gold_cases_are_well_formed_and_quote_the_corpus() -> None:
-    cases = [c for f in sorted(GOLD.glob("*.yaml")) for c in yaml.safe_load(f.read_text())]
+    cases = load_gold()
     assert len(cases) >= 200
     assert len({c["id"] for c in cases}) == len(cases)
     for c in cases:

@@ -58,6 +58,10 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Message] = (),
             as_of: dt.date | None = None, lang: str | None = None) -> Answer:
         """Answer one question (with the conversation so far) as of a given day."""
+        return self._ask(question, history, as_of, lang, use_llm=True)
+
+    def _ask(self, question: str, history: Sequence[Message], as_of: dt.date | None,
+             lang: str | None, use_llm: bool) -> Answer:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         text = clean_question(question, self.settings.max_question_chars)
@@ -76,6 +80,7 @@ class Assistant:
         cites = Citations(self.index)
         abstained = False
         sentences: list[Sentence] = []
+        signal = 0.0
         # Outside the material: a topic it does not cover, and no rule answers.
         outside = (not decisions and out_of_scope(resolved) is not None
                    and not any(p.search(resolved) for p in self.book.source_aliases))
@@ -97,7 +102,7 @@ class Assistant:
             lang=lang, question=text, resolved_question=resolved, as_of=as_of,  # type: ignore[arg-type]
             timings=timings,
         )
-        if self.llm is not None and not abstained:
+        if use_llm and self.llm is not None and not abstained:
             t = time.perf_counter()
             result = self.llm.rewrite(result)
             timings["llm_ms"] = _ms(t)
@@ -112,13 +117,11 @@ class Assistant:
         With an LLM the pieces come from the model, but only after its whole text has
         passed the checks; without one they are the deterministic answer's lines.
         """
-        llm, self.llm = self.llm, None
-        try:
-            base = self.ask(question, history, as_of, lang)
-        finally:
-            self.llm = llm
-        if llm is not None and not base.abstained:
-            for piece in llm.stream(base):
+        # The deterministic answer first (no shared state is touched: safe under
+        # concurrent requests), then the model's checked text, if any.
+        base = self._ask(question, history, as_of, lang, use_llm=False)
+        if self.llm is not None and not base.abstained:
+            for piece in self.llm.stream(base):
                 yield "delta", piece
         else:
             for line in base.answer.splitlines(keepends=True):

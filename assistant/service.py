@@ -175,7 +175,3 @@ class Assistant:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
-
-
-def answer_dict(answer: Answer) -> dict[str, Any]:
-    return answer.model_dump(mode="json")

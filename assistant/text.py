@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Abbreviations after which a full stop does not end a Danish sentence. "kr." is not one:
 # before a capital letter it ends the sentence ("… 15 mio. kr. Midlerne …").
@@ -49,12 +48,3 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
         b -= 1
     return a, b
 
-
-def fold(text: str) -> str:
-    """Lower-case and accent-fold for matching (keeps æ, ø, å as themselves).
-
-    >>> fold("Pædagogisk  ASSISTENT-uddannelse")
-    'pædagogisk assistent-uddannelse'
-    """
-    text = unicodedata.normalize("NFC", text).lower()
-    return " ".join(text.split())

@@ -13,7 +13,6 @@ VERDICT_LEAD = {
     "info": Text("", ""),
 }
 CONDITIONS = Text("Betingelser:", "Conditions:")
-SOURCES = Text("Kilder:", "Sources:")
 WHERE_TO_ASK = Text(
     "Spørg Børne- og Undervisningsministeriet om puljens regler, eller din kommune om "
     "lokale forhold.",
@@ -39,12 +38,6 @@ SOURCE_LABEL = {
                       "In Copenhagen (local practice, not the pool's rules; in Danish):"),
     "opinion": Text("FOA anbefaler (fagforeningens holdning, ikke puljens regler):",
                     "FOA recommends (the union's view, not the pool's rules; in Danish):"),
-}
-AUTHORITY_LABEL = {
-    "rules": Text("Regler", "Rules"),
-    "official": Text("Officielt resumé", "Official summary"),
-    "municipal": Text("Københavns Kommune", "City of Copenhagen"),
-    "opinion": Text("FOA – holdning", "FOA – opinion"),
 }
 PREMISE = Text("Forudsætningen i spørgsmålet holder ikke.",
                "The premise of the question does not hold.")

@@ -174,11 +174,53 @@ _FIGURE = re.compile(r"\d|\b(en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden
                      re.IGNORECASE)
 
 
+_MONEY = re.compile(r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner|dkk)|\bdkk\b",
+                    re.IGNORECASE)
+_PERCENT = re.compile(r"\d[\d.,]*\s*(pct\.?|procent|%|per ?cent)", re.IGNORECASE)
+# What a "hvor mange …" / "how many …" / "hvor meget koster …" question counts.
+_COUNTED = re.compile(r"\b(?:hvor mange|how many)\s+(\w+)", re.IGNORECASE)
+_ASKS_MONEY = re.compile(
+    r"\b(hvor (meget|mange penge)|hvad (koster|er|udgør)|how much)\b.{0,60}"
+    r"\b(koste\w*|løn\w*|lønnen|beløb\w*|tilskud\w*|støtte\w*|sats\w*|pris\w*|penge|"
+    r"får (man|en|vi|de|hun|han)|cost\w*|pay|wage\w*|salary|rate|amount|get)\b"
+    r"|\b(hvor mange penge|how much money)\b", re.IGNORECASE)
+
+
+def asked_figure_kind(question: str) -> re.Pattern[str] | None:
+    """What a figure answering the question must look like: an amount of money, a
+    percentage, a count of the thing asked about ("hvor mange deltagere" needs a number
+    of deltagere), or None when the question names no such kind.
+
+    >>> asked_figure_kind("Hvor mange procent må gå til private kurser?") is _PERCENT
+    True
+    >>> bool(asked_figure_kind("Hvor mange deltagere skal der være?").search("mindst 8 deltagere"))
+    True
+    >>> asked_figure_kind("Hvornår skal forløbet slutte?") is None
+    True
+    """
+    counted = _COUNTED.search(question)
+    if counted:
+        word = counted.group(1).lower()
+        if word in ("procent", "pct", "percent", "per"):
+            return _PERCENT
+        if word in ("penge", "kroner", "kr", "money"):
+            return _MONEY
+        stem = re.escape(word[:max(4, len(word) - 3)])
+        return re.compile(rf"\d[\d.,]*\s+(?:\w+\s+){{0,2}}\w*{stem}|{stem}\w*\D{{0,20}}\d",
+                          re.IGNORECASE)
+    if _ASKS_MONEY.search(question):
+        return _MONEY
+    return None
+
+
 def lacks_asked_figure(question: str, sentences: list[Sentence]) -> bool:
-    """A question asking for an amount, a number or a date, and sentences that state none:
+    """A question asking for an amount, a number or a date, and sentences that state none
+    (or none of the kind asked: a count of participants is not answered by a date):
     the material does not give what is asked, however close the sentences are."""
-    return bool(_ASKS_FIGURE.search(question)) and not any(
-        _FIGURE.search(s.cite.quote) for s in sentences)
+    if not _ASKS_FIGURE.search(question) and not _ASKS_MONEY.search(question):
+        return False
+    kind = asked_figure_kind(question) or _FIGURE
+    return not any(kind.search(s.cite.quote) for s in sentences)
 
 
 def compose_abstention(lang: str) -> str:

@@ -113,3 +113,63 @@ def test_topics_outside_the_material_run_no_rule() -> None:
               "Hvad er startlønnen for en pædagogisk assistent?",
               "Er loftet ændret for bevillingerne 2026-2030?"):
         assert extract(BOOK, q).calls == [], q
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "years"),
+    [
+        ("Kan vi sende en medhjælper med 4 års erfaring på PAU?", "yes", 4.0),
+        ("Can an assistant with only 18 months of experience take PAU on the pool?", "no", 1.5),
+        ("Må en nyuddannet uden arbejdserfaring tage PAU for puljens penge?", "no", 0.0),
+        ("Hun har været ansat i 2 år. Kan puljen betale PAU?", "yes", 2.0),
+    ],
+)
+def test_stated_work_experience_settles_the_pau_requirement(question: str, verdict: str,
+                                                             years: float) -> None:
+    _, decisions = decide(BOOK, question, AUTUMN_2026)
+    pau = next(d for d in decisions if d.rule == "programme_eligibility")
+    assert pau.verdict == verdict and pau.trace["experience_years"] == years
+    if verdict == "no":
+        assert "to års erhvervserfaring" in pau.explanation.da
+
+
+def test_a_requirement_in_the_question_is_not_the_persons_experience() -> None:
+    ex = extract(BOOK, "PAU kræver vel kun 1 års erfaring? Kan vi betale for en medhjælper?")
+    assert dict(ex.calls)["programme_eligibility"].get("conditions_met") is None
+
+
+def test_unmet_admission_turns_even_a_listed_programme_into_no() -> None:
+    _, decisions = decide(BOOK, "Kan puljen betale meritpædagog for en ansat, der ikke "
+                                "opfylder adgangskravene?", AUTUMN_2026)
+    merit = decisions[0]
+    assert (merit.rule, merit.verdict) == ("programme_eligibility", "no")
+    assert any("lever op til kravene for at blive optaget" in c.quote for c in merit.citations)
+    assert "ikke tilfældet" in merit.explanation.da
+
+
+def test_the_start_date_is_the_one_the_start_verb_points_at() -> None:
+    q = "Fristen var 31. juli 2026, men kan vi igangsætte et AMU-hold i januar 2027?"
+    _, decisions = decide(BOOK, q, AUTUMN_2026)
+    assert decisions[0].rule == "activity_start"
+    assert decisions[0].trace["start"] == "2027-01-01" and decisions[0].verdict == "no"
+
+
+def test_a_year_of_completion_before_the_deadline_year_is_judged() -> None:
+    q = "Et meritforløb startede i okt. 2025 og slutter i 2028. Er det inden for fristen?"
+    _, decisions = decide(BOOK, q, AUTUMN_2026)
+    done = next(d for d in decisions if d.rule == "completion_deadline")
+    assert done.verdict == "yes" and done.trace["end"] == "2028-12-31"
+    same_year = "Et forløb starter 1. maj 2026 og bliver færdig i 2030. Når det at blive færdigt?"
+    _, decisions = decide(BOOK, same_year, AUTUMN_2026)
+    assert next(d for d in decisions if d.rule == "completion_deadline").verdict == "info"
+
+
+def test_amounts_already_spent_on_informal_courses_count_towards_the_cap() -> None:
+    ex = extract(BOOK, "Vi får 500.000 kr. Vi har brugt 30.000 kr. på foredrag og vil nu "
+                       "bruge 25.000 kr. på en privat kursusudbyder. Går det?")
+    assert ("informal_cap", {"grant_dkk": 500_000, "planned_informal_dkk": 55_000}) in ex.calls
+
+
+def test_a_subject_named_accounting_is_not_a_question_about_the_accounts() -> None:
+    ex = extract(BOOK, "Kan vi betale et akademifag i regnskab for en leder?")
+    assert "accounting_periods" not in dict(ex.calls)

@@ -33,6 +33,7 @@ class Entry:
     citations: tuple[Citation, ...]
     met: tuple[re.Pattern[str], ...] = ()  # words saying the question meets the conditions
     unmet: tuple[re.Pattern[str], ...] = ()  # words saying it does not
+    min_experience_years: float | None = None  # work experience the programme requires
 
     def matches(self, text: str) -> bool:
         return any(p.search(text) for p in self.names)
@@ -83,6 +84,7 @@ class RuleBook:
                 citations=tuple(self.cite(q) for q in raw["quotes"]),
                 met=compile_names(raw.get("met", [])),
                 unmet=compile_names(raw.get("unmet", [])),
+                min_experience_years=raw.get("min_experience_years"),
             )
         return out
 
@@ -102,6 +104,19 @@ class RuleBook:
     def quote(self, key: str) -> Citation:
         """A citation named at the top level of the catalogue (``listed_costs_quote`` …)."""
         return self.cite(self._raw[key])
+
+    def requirement(self, key: str) -> Text:
+        """The requirement every programme has (``admission``, ``relevance``) as a clause."""
+        return Text(**self._raw[key]["requirement"])
+
+    @cached_property
+    def admission(self) -> tuple[Text, Citation]:
+        raw = self._raw["admission"]
+        return Text(raw["da"], raw["en"]), self.cite(raw["quote"])
+
+    @cached_property
+    def admission_unmet(self) -> tuple[re.Pattern[str], ...]:
+        return compile_names(self._raw.get("admission_unmet", []))
 
     @cached_property
     def relevance_unmet(self) -> tuple[re.Pattern[str], ...]:
@@ -133,7 +148,7 @@ class RuleBook:
 
     def validate(self) -> None:
         """Resolve every quote now (loading is lazy), so that a bad quote fails at start-up."""
-        _ = self.programmes, self.costs, self.relevance, self.roles
+        _ = self.programmes, self.costs, self.relevance, self.admission, self.roles
         for key in ("listed_programmes_quote", "listed_costs_quote"):
             self.quote(key)
         for key in ("quote", "target_quote", "private_quote"):

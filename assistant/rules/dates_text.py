@@ -23,16 +23,22 @@ _PATTERNS = (
     # 1/9 2026, 1/9-2026, 01.09.2026
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/. -]+(20\d\d)\b"), ("d", "m", "y")),
     # september 2026 (the first of the month)
-    (re.compile(rf"\b({_MONTH})\s+(20\d\d)\b", re.I), ("M", "y")),
+    (re.compile(rf"\b({_MONTH})\.?\s+(20\d\d)\b", re.I), ("M", "y")),
 )
 
 
 def find_dates(text: str) -> list[dt.date]:
     """Dates in the text, in order of appearance; a month alone means its first day.
 
-    >>> find_dates("Start 1. september 2026 eller 2026-08-01, slut i juli 2030")
-    [datetime.date(2026, 9, 1), datetime.date(2026, 8, 1), datetime.date(2030, 7, 1)]
+    >>> find_dates("Start 1. september 2026 eller 2026-08-01, slut i juli 2030, ikke feb. 2031")
+    [datetime.date(2026, 9, 1), datetime.date(2026, 8, 1), datetime.date(2030, 7, 1), \
+datetime.date(2031, 2, 1)]
     """
+    return [d for _, d in find_date_spans(text)]
+
+
+def find_date_spans(text: str) -> list[tuple[int, dt.date]]:
+    """Dates with their positions in the text, in order of appearance."""
     found: list[tuple[int, dt.date]] = []
     taken: list[tuple[int, int]] = []
     for pattern, order in _PATTERNS:
@@ -47,7 +53,7 @@ def find_dates(text: str) -> list[dt.date]:
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), day))
-    return [d for _, d in sorted(found)]
+    return sorted(found)
 
 
 def find_years(text: str) -> list[int]:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import CREDIT, PROGRAMME_UNKNOWN
+from assistant.rules.texts import CREDIT, EXPERIENCE_SHORT, PROGRAMME_UNKNOWN, UNMET_REQUIREMENT
 
 
 def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
-                          conditions_met: bool | None = None) -> Decision:
+                          conditions_met: bool | None = None, unmet: str | None = None,
+                          experience_years: float | None = None) -> Decision:
     """Can the pool fund ``programme`` (a catalogue id; anything else is not listed)?
 
     Master's degrees are excluded; PAU, AMU, AVU, university-college courses,
     diploma/academy and informal upskilling carry conditions (relevance among them).
     ``conditions_met`` says what the question states about them: True turns a conditional
-    verdict into yes, False into no; None (not stated) leaves it conditional.
+    verdict into yes, False into no; None (not stated) leaves it conditional. ``unmet``
+    names a requirement every programme has that the question says is not met
+    (``admission``, ``relevance``): then even a listed programme is a no.
+    ``experience_years`` is the work experience the question states (traced).
     """
     entry = book.programmes.get(programme)
     if entry is None:
@@ -32,14 +36,34 @@ def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
     citations = entry.citations
     if relevance in entry.conditions or any("relevant for den" in c.da for c in entry.conditions):
         citations = (*citations, relevance_cite)
+    conditions = entry.conditions
     verdict = entry.verdict
-    if verdict == "conditional" and conditions_met is not None:
+    explanation = entry.explanation
+    if unmet in ("admission", "relevance") and verdict != "no":
+        text, cite = book.admission if unmet == "admission" else book.relevance
+        if text not in conditions:
+            conditions = (text, *conditions)
+        if cite not in citations:
+            citations = (*citations, cite)
+        verdict = "no"
+        req = book.requirement(unmet)
+        explanation = Text(
+            UNMET_REQUIREMENT.da.format(explanation=explanation.da, requirement=req.da),
+            UNMET_REQUIREMENT.en.format(explanation=explanation.en, requirement=req.en))
+    elif verdict == "conditional" and conditions_met is not None:
         verdict = "yes" if conditions_met else "no"
+        if (not conditions_met and experience_years is not None
+                and entry.min_experience_years is not None
+                and experience_years < entry.min_experience_years):
+            explanation = Text(
+                EXPERIENCE_SHORT.da.format(explanation=explanation.da, label=entry.label.da),
+                EXPERIENCE_SHORT.en.format(explanation=explanation.en, label=entry.label.en))
     return Decision(
-        rule="programme_eligibility", verdict=verdict, explanation=entry.explanation,
-        citations=citations, conditions=entry.conditions,
+        rule="programme_eligibility", verdict=verdict, explanation=explanation,
+        citations=citations, conditions=conditions,
         trace={"programme": programme, "named_as": named_as, "listed": True,
-               "conditions_met": conditions_met},
+               "conditions_met": conditions_met, "unmet": unmet,
+               "experience_years": experience_years},
     )
 
 

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.rules.book import RuleBook, compile_names
-from assistant.rules.dates_text import find_dates, find_years
+from assistant.rules.dates_text import find_date_spans, find_years
 from assistant.rules.decision import Decision
+from assistant.rules.experience import experience_years
 from assistant.rules.money import find_amount_spans
 from assistant.rules.registry import run_rule
 from assistant.scope import out_of_scope
@@ -42,7 +43,7 @@ INFORMAL = _any(
     r"kursusudbyder\w*", r"intern\w* undervisning", r"institutionsintern\w*", r"in-house",
     r"intern\w* kurs\w*", r"privat(e)? (firma|udbyder|virksomhed)\w*", r"private (company|firm)",
     r"kommunal\w* kurs\w*", r"kommunalt afholdt\w*", r"municipal(ly run)? courses?",
-    r"courses? run by the municipality",
+    r"courses? run by the municipality", r"temadag\w*", r"foredrag\w*", r"workshop\w*",
 )
 FORMAL = _any(r"amu\w*", r"arbejdsmarkedsuddannelse\w*", r"meritp(æ|ae)d\w*", r"pau",
               r"diplom\w*", r"akademi\w*", r"avu", r"fvu", r"gsk", r"professionshøjskole\w*",
@@ -157,6 +158,7 @@ class Extraction:
     amounts: list[float] = field(default_factory=list)
     informal_amounts: list[float] = field(default_factory=list)
     dates: list[dt.date] = field(default_factory=list)
+    start_date: dt.date | None = None  # the date the question says something starts
     years: list[int] = field(default_factory=list)
     calls: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
@@ -197,9 +199,11 @@ def extract(book: RuleBook, question: str) -> Extraction:
     spans = [s for s in find_amount_spans(text) if s[0] > 0]
     ex.amounts = [s[0] for s in spans]
     ex.informal_amounts = _informal_amounts(spans, text)
-    ex.dates = find_dates(text)
+    date_spans = find_date_spans(text)
+    ex.dates = [d for _, d in date_spans]
+    ex.start_date = _start_date(date_spans, text)
     ex.years = find_years(text)
-    ex.calls = _calls(ex, text)
+    ex.calls = _calls(ex, text, book.params["completion_deadline"].data["date"])
     ex.calls = [(name, inputs | _conditions(book, name, inputs, text))
                 for name, inputs in ex.calls]
     return ex
@@ -207,20 +211,66 @@ def extract(book: RuleBook, question: str) -> Extraction:
 
 def _conditions(book: RuleBook, name: str, inputs: dict[str, object],
                 text: str) -> dict[str, object]:
-    """What the question itself says about a programme's conditions (met, unmet, silent)."""
+    """What the question itself says about a programme's conditions (met, unmet, silent).
+
+    Admission and relevance bind every programme, listed as conditional or not; a stated
+    work experience settles a programme's experience requirement (PAU as euv1).
+    """
     if name == "programme_eligibility":
         entry = book.programmes.get(str(inputs["programme"]))
     elif name == "covered_cost":
         entry = book.costs.get(str(inputs["cost"]))
     else:
         return {}
-    if entry is None or entry.verdict != "conditional":
+    if entry is None or entry.verdict == "no":
+        return {}
+    if name == "programme_eligibility" and _has(book.admission_unmet, text):
+        return {"conditions_met": False, "unmet": "admission"}
+    if name == "programme_eligibility" and _has(book.relevance_unmet, text):
+        return {"conditions_met": False, "unmet": "relevance"}
+    if entry.verdict != "conditional":
         return {}
     if _has(entry.unmet, text) or _has(book.relevance_unmet, text):
         return {"conditions_met": False}
+    if entry.min_experience_years is not None:
+        years = experience_years(text)
+        if years is not None:
+            return {"conditions_met": years >= entry.min_experience_years,
+                    "experience_years": years}
     if entry.met and _has(entry.met, text):
         return {"conditions_met": True}
     return {}
+
+
+def _planned_end(deadline: dt.date, ex: Extraction, text: str) -> dt.date | None:
+    """When the question says something ends: a date after a completion word ("færdig
+    31. december 2029"), or a year alone ("færdig i 2029") when the whole year lies before
+    the deadline's year (a year alone in the deadline's own year cannot be judged)."""
+    words = [m.end() for p in COMPLETION if (m := p.search(text))]
+    if not words:
+        return None
+    after = min(words)
+    dated = [d for pos, d in find_date_spans(text) if pos >= after and d.year >= 2027]
+    if dated:
+        return dated[-1]
+    years = [int(m.group(1)) for m in re.finditer(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)",
+                                                 text[after:])]
+    years = [y for y in years if 2027 <= y < deadline.year]
+    return dt.date(years[-1], 12, 31) if years else None
+
+
+def _start_date(spans: list[tuple[int, dt.date]], text: str) -> dt.date | None:
+    """The date a start verb points at: the first date after the first start word
+    ("Du må ikke nævne 31. juli 2026. Kan vi starte i december 2026?" starts in December),
+    else the first date in the question."""
+    if not spans:
+        return None
+    starts = [m.start() for p in START if (m := p.search(text))]
+    if starts:
+        after = [d for pos, d in spans if pos > min(starts)]
+        if after:
+            return after[0]
+    return spans[0][1]
 
 
 def _informal_amounts(spans: list[tuple[float, int, int]], text: str) -> list[float]:
@@ -235,7 +285,8 @@ def _informal_amounts(spans: list[tuple[float, int, int]], text: str) -> list[fl
     return out
 
 
-def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
+def _calls(ex: Extraction, text: str, book_deadline: dt.date
+           ) -> list[tuple[str, dict[str, object]]]:
     calls: list[tuple[str, dict[str, object]]] = []
     funding = _has(FUNDING, text)
     informal = _has(INFORMAL, text) or any(p == "informal" for p, _ in ex.programmes)
@@ -272,23 +323,24 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
     if _has(SPENDING_START, text) and not ex.programmes:
         calls.append(("spending_start", {}))
     elif ex.dates and starting:
-        calls.append(("activity_start", {"start": ex.dates[0].isoformat()}))
-        if any(p in LONG_PROGRAMMES for p, _ in ex.programmes):
-            calls.append(("completion_deadline", {}))  # a long programme must also finish
+        assert ex.start_date is not None
+        calls.append(("activity_start", {"start": ex.start_date.isoformat()}))
     elif starting and (_has(NOW, text) or _has(FIRST_ROUND, text) or _has(WHEN, text)
                        or grant_year):
         calls.append(("first_round_open", {}))
     duration = DURATION.search(text)
+    end = _planned_end(book_deadline, ex, text)
     if duration and (ex.programmes or _has(LONG_PROGRAMME, text)):
-        start = ex.dates[0] if ex.dates else None
+        start = ex.start_date
         years = _YEARS_WORDS.get(duration.group(1).lower()) or float(
             duration.group(1).replace(",", "."))
         calls.append(("completion_deadline", {"start": start.isoformat() if start else None,
                                               "years": years}))
     elif _has(COMPLETION, text) and (_has(LONG_PROGRAMME, text) or ex.dates) and (
-            _has(WHEN, text) or ex.dates):
-        end = [d for d in ex.dates if d.year >= 2027]
-        calls.append(("completion_deadline", {"end": end[-1].isoformat()} if end else {}))
+            _has(WHEN, text) or ex.dates or end):
+        calls.append(("completion_deadline", {"end": end.isoformat()} if end else {}))
+    elif ex.dates and starting and any(p in LONG_PROGRAMMES for p, _ in ex.programmes):
+        calls.append(("completion_deadline", {}))  # a long programme must also finish
     if _has(STATUS, text):
         calls.append(("status_review", {"outcome_asked": _has(OUTCOME, text)}))
     if _has(PAYMENT, text) and (_has(WHEN, text) or _has(PAYMENT_TIMING, text)):
@@ -297,7 +349,9 @@ def _calls(ex: Extraction, text: str) -> list[tuple[str, dict[str, object]]]:
     if reporting:
         calls.append(("content_reporting", {}))
     # "What must we report besides the accounts?" asks about the content report only.
-    if _has(ACCOUNTS, text) and not ex.costs and not (reporting and _has(BESIDES, text)):
+    # "et diplommodul i regnskab" names a subject, not the pool's accounts.
+    if _has(ACCOUNTS, text) and not ex.costs and not (reporting and _has(BESIDES, text)) and not (
+            ex.programmes and funding):
         deadline = _has(SUBMISSION_DEADLINE, text)
         calls.append(("accounting_periods", {"deadline_asked": True} if deadline else {}))
     if grant_year and not ex.dates and not starting:

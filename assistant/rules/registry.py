@@ -28,7 +28,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("programme_eligibility", eligibility.programme_eligibility,
-         ("programme", "named_as", "conditions_met")),
+         ("programme", "named_as", "conditions_met", "unmet", "experience_years")),
     Rule("counts_towards_cap", cap.counts_towards_cap, ("programme",)),
     Rule("credit_transfer", eligibility.credit_transfer, ()),
     Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk")),

@@ -234,3 +234,15 @@ STATUS_OUTCOME = Text(
     en="What the status showed, and whether the framework was changed, is not in the "
        "material; ask the Ministry of Children and Education.",
 )
+UNMET_REQUIREMENT = Text(
+    da="{explanation} Det forudsætter dog, at {requirement}, og det er efter spørgsmålet ikke "
+       "tilfældet.",
+    en="{explanation} This requires, however, that {requirement}, and according to the "
+       "question that is not the case.",
+)
+EXPERIENCE_SHORT = Text(
+    da="{explanation} Men {label} som euv1 kræver mindst to års erhvervserfaring, og efter "
+       "spørgsmålet har medarbejderen ikke det.",
+    en="{explanation} But {label} as euv1 requires at least two years' work experience, and "
+       "according to the question the employee does not have that.",
+)

@@ -137,6 +137,38 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if not settings.keys() and args.host not in LOOPBACK:
+        err.print(f"[red]Fejl:[/red] uden API-nøgler (PULJE_API_KEYS) kører serveren i åben "
+                  f"tilstand og må kun lytte på loopback, ikke {args.host}.")
+        return 2
+    if args.workers > 1 and not settings.chroma_url:
+        err.print("[red]Fejl:[/red] flere workers kræver en Chroma-server (PULJE_CHROMA_URL): "
+                  "det indlejrede indeks ejes af én proces.")
+        return 2
+    logging.getLogger("assistant").setLevel(logging.INFO)
+    uvicorn.run("assistant.api.app:app_factory", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info", access_log=args.access_log,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+def _store_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.store import Store
+
+    store = Store(settings.database())
+    days = args.days or settings.retention_days
+    removed = store.purge(days)
+    console.print(f"Slettet ældre end {days} dage: {removed['interactions']} svar og "
+                  f"{removed['feedback']} feedback ({store.safe_url}).")
+    return 0
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -176,6 +208,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--as-of", type=_date, default=None, help="dagen for spørgsmålet")
     rules.add_argument("--lang", choices=["da", "en"], default="da")
     rules.set_defaults(func=_rules)
+
+    serve = sub.add_parser("serve", help="start API'et (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1", help="adresse (standard 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processer (flere kræver PULJE_CHROMA_URL)")
+    serve.add_argument("--access-log", action="store_true", help="log hver forespørgsel")
+    serve.set_defaults(func=_serve)
+
+    store = sub.add_parser("store", help="databasen med spørgsmål, svar og feedback")
+    store_sub = store.add_subparsers(dest="store_command", required=True)
+    purge = store_sub.add_parser("purge", help="slet alt ældre end opbevaringstiden")
+    purge.add_argument("--days", type=int, default=None,
+                       help="opbevaringstid i dage (standard PULJE_RETENTION_DAYS, 90)")
+    purge.set_defaults(func=_store_purge)
     return parser
 
 

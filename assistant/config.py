@@ -46,6 +46,34 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout_s: float = Field(default=10.0, gt=0)
 
+    # The API. Keys: comma-separated, each "name:key" or just "key" (named key1, key2 …).
+    # No keys: open mode, which the server allows on loopback only.
+    api_keys: str = ""
+    cors_origins: str = ""  # comma-separated intranet origins, e.g. https://intra.kk.dk
+    max_body_bytes: int = Field(default=64_000, ge=1_000)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Questions, answers and feedback: SQLite by default, PostgreSQL by URL
+    # (postgresql+psycopg://user:pw@host/db) when several replicas share one store.
+    database_url: str = ""
+    retention_days: int = Field(default=90, ge=1)
+
+    def database(self) -> str:
+        """The store's SQLAlchemy URL (default: SQLite in the data directory)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'pulje.sqlite3'}"
+
+    def keys(self) -> dict[str, str]:
+        """API keys by name; empty means open mode."""
+        out: dict[str, str] = {}
+        for i, item in enumerate(k.strip() for k in self.api_keys.split(",")):
+            if not item:
+                continue
+            name, sep, key = item.partition(":")
+            out[name if sep else f"key{i + 1}"] = key if sep else name
+        return out
+
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

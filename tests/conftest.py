@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
@@ -45,3 +50,31 @@ def small_corpus(tmp_path: Path) -> Path:
                  "kk-svar-amu-kurser-paedagogmedhjaelpere-2026.txt"):
         shutil.copy(CORPUS / name, target / name)
     return target
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real ``chroma run`` server on a free loopback port, for the test's duration."""
+    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("chroma run startede ikke inden for 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

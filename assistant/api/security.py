@@ -1,0 +1,155 @@
+"""API keys, rate limits and the body-size limit: checked before any work is done."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import Request
+
+from assistant.api.problems import Problem, problem_response
+
+OPEN_CLIENT = "open"
+
+
+class KeyRing:
+    """The configured keys, compared in constant time; empty means open mode."""
+
+    def __init__(self, keys: dict[str, str]) -> None:
+        # Compare digests of equal length, so neither the key's length nor its content
+        # shows in the timing.
+        self._keys = [(name, hashlib.sha256(key.encode()).digest()) for name, key in keys.items()]
+
+    @property
+    def open(self) -> bool:
+        return not self._keys
+
+    def client(self, presented: str | None) -> str:
+        """The name of the key presented, or raise a 401 problem."""
+        if self.open:
+            return OPEN_CLIENT
+        if not presented:
+            raise Problem(401, "missing-key", "Angiv API-nøglen i headeren X-API-Key.",
+                          headers={"WWW-Authenticate": "X-API-Key"})
+        digest = hashlib.sha256(presented.encode("utf-8", "replace")).digest()
+        found = None
+        for name, key in self._keys:  # no early exit: every key is compared
+            if hmac.compare_digest(digest, key):
+                found = name
+        if found is None:
+            raise Problem(401, "wrong-key", "API-nøglen er ikke gyldig.",
+                          headers={"WWW-Authenticate": "X-API-Key"})
+        return found
+
+
+class RateLimiter:
+    """A token bucket per client: ``per_minute`` requests a minute, bursts up to that."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> None:
+        """Use one request of the client's allowance, or raise a 429 problem."""
+        with self._lock:
+            now = self.clock()
+            tokens, last = self._buckets.get(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                wait = max(1, int((1.0 - tokens) / self.rate + 0.999))
+                self._buckets[client] = (tokens, now)
+                raise Problem(429, "rate-limited",
+                              f"For mange forespørgsler; prøv igen om {wait} sekunder.",
+                              headers={"Retry-After": str(wait)})
+            self._buckets[client] = (tokens - 1.0, now)
+
+
+def client_of(request: Request) -> str:
+    """The caller: the API key's name (checked), or in open mode the caller's address."""
+    ring: KeyRing = request.app.state.keys
+    name = ring.client(request.headers.get("x-api-key"))
+    if name == OPEN_CLIENT and request.client:
+        return f"{OPEN_CLIENT}:{request.client.host}"
+    return name
+
+
+def authorise(request: Request) -> str:
+    """FastAPI dependency for every /v1 route: who calls, within their rate limit."""
+    client = client_of(request)
+    request.app.state.limiter.take(client)
+    return client
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with a 413 problem, whether the size is
+    declared (Content-Length) or not (chunked): no handler ever reads more."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.limit
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._refuse(scope, receive, send)
+                return
+        seen = 0
+        exceeded = False
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal seen, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    exceeded = True
+                    raise _TooLarge
+            return message
+
+        started = False
+
+        async def tracked_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+        except Exception:
+            if exceeded and not started:
+                await self._refuse(scope, receive, send)
+            else:
+                raise
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(413, "too-large",
+                                    f"Indholdet må højst være {self.limit} bytes.",
+                                    instance=scope.get("path"))
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

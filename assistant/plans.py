@@ -1,0 +1,171 @@
+"""Checking a spending plan: each item against the rules, informal items against the cap.
+
+A plan is a grant and a list of items (a description, an optional category, an amount).
+An item without a category is classified from its description by the same extractor that
+reads questions; what it cannot classify is reported as not listed, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.answer import CitationOut, Citations
+from assistant.format import format_dkk
+from assistant.index import SearchIndex
+from assistant.rules.book import RuleBook
+from assistant.rules.cap import informal_cap
+from assistant.rules.costs import covered_cost
+from assistant.rules.decision import Decision, Text
+from assistant.rules.eligibility import programme_eligibility
+from assistant.rules.extract import extract, stated_conditions
+from assistant.rules.money import MAX_DKK
+
+Category = Literal[
+    "master", "pau", "meritpaedagog", "amu", "avu", "professionshojskole", "diplom",
+    "informal", "participant_fees", "study_costs", "administration", "audit", "substitutes",
+    "wages", "svu", "not_upskilling",
+]
+PlanVerdict = Literal["yes", "no", "conditional", "unknown"]
+
+FIX_NO = Text("Punkt {n} ({what}) kan ikke betales af puljen: fjern det, eller find anden "
+              "finansiering.",
+              "Item {n} ({what}) cannot be paid by the pool: remove it or fund it otherwise.")
+FIX_UNKNOWN = Text("Punkt {n} ({what}) er ikke en type forløb eller udgift, materialet nævner: "
+                   "angiv en kategori, eller afklar det med Børne- og Undervisningsministeriet.",
+                   "Item {n} ({what}) is not a kind of course or cost the material lists: give "
+                   "a category or ask the Ministry of Children and Education.")
+FIX_CONDITIONAL = Text("Punkt {n} ({what}) kræver, at betingelserne er opfyldt: {conditions}",
+                       "Item {n} ({what}) requires that its conditions hold: {conditions}")
+FIX_CAP = Text("Uformel opkvalificering fylder {informal}, {over} over loftet på {max}: skær "
+               "ned, eller brug beløbet på formelle forløb.",
+               "Informal upskilling comes to {informal}, {over} above the cap of {max}: cut it "
+               "or spend the amount on formal courses.")
+
+
+class PlanItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"description": "Diplommodul i ledelse for to afdelingsledere", "category": "diplom",
+         "amount_dkk": 60000}]})
+
+    description: str = Field(min_length=1, max_length=500,
+                             description="Hvad pengene skal bruges til")
+    category: Category | None = Field(
+        default=None, description="Forløbets eller udgiftens type; udelades den, læses den "
+                                  "af beskrivelsen")
+    amount_dkk: float = Field(ge=0, le=MAX_DKK, description="Beløbet i kroner")
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"grant_dkk": 2400000, "items": [
+            {"description": "Meritpædagoguddannelse for fire medhjælpere",
+             "amount_dkk": 1600000},
+            {"description": "Privat kursus i konflikthåndtering", "category": "informal",
+             "amount_dkk": 300000}], "lang": "da"}]})
+
+    grant_dkk: float = Field(gt=0, le=MAX_DKK, description="Kommunens tilskud i kroner")
+    items: list[PlanItem] = Field(min_length=1, max_length=200)
+    lang: Literal["da", "en"] = "da"
+
+
+class ItemResult(BaseModel):
+    n: int
+    description: str
+    category: str | None = Field(description="Kategorien, givet eller læst af beskrivelsen; "
+                                             "null når den ikke kunne bestemmes")
+    amount_dkk: float
+    verdict: PlanVerdict
+    informal: bool = Field(description="Tæller med i loftet på 10 pct.")
+    explanation: str
+    conditions: list[str]
+    citations: list[int] = Field(description="Numre i planens citationsliste")
+
+
+class PlanResult(BaseModel):
+    verdict: PlanVerdict
+    grant_dkk: float
+    informal_dkk: float
+    cap_dkk: float
+    within_cap: bool
+    left_dkk: float = Field(description="Hvad der er tilbage under loftet (0 hvis det er "
+                                        "overskredet)")
+    over_dkk: float = Field(description="Hvor meget loftet er overskredet med (0 hvis ikke)")
+    cap_explanation: str
+    items: list[ItemResult]
+    fixes: list[str] = Field(description="Hvad der skal rettes, før planen holder")
+    citations: list[CitationOut]
+
+
+def check_plan(book: RuleBook, index: SearchIndex, plan: Plan) -> PlanResult:
+    """Every item's decision, the informal total against the cap, and what to fix."""
+    lang = plan.lang
+    cites = Citations(index)
+    items: list[ItemResult] = []
+    fixes: list[str] = []
+    informal_total = 0.0
+    for n, item in enumerate(plan.items, start=1):
+        category, decision = _decide(book, item)
+        numbers = [int(cites.mark(c).strip("[]")) for c in decision.citations]
+        informal = category == "informal"
+        if informal:
+            informal_total += item.amount_dkk
+        verdict: PlanVerdict = "conditional" if decision.verdict == "info" else decision.verdict
+        what = item.description if len(item.description) <= 60 else item.description[:57] + "…"
+        if verdict == "no":
+            fixes.append(FIX_NO.get(lang).format(n=n, what=what))
+        elif verdict == "unknown":
+            fixes.append(FIX_UNKNOWN.get(lang).format(n=n, what=what))
+        elif verdict == "conditional" and decision.conditions:
+            conditions = " ".join(c.get(lang) for c in decision.conditions
+                                  if not c.da.startswith("Højst 10 pct."))
+            if conditions:
+                fixes.append(FIX_CONDITIONAL.get(lang).format(n=n, what=what,
+                                                              conditions=conditions))
+        items.append(ItemResult(
+            n=n, description=item.description, category=category, amount_dkk=item.amount_dkk,
+            verdict=verdict, informal=informal, explanation=decision.explanation.get(lang),
+            conditions=[c.get(lang) for c in decision.conditions], citations=numbers))
+    cap = informal_cap(book, plan.grant_dkk, informal_total)
+    cites.mark(cap.citations[0])
+    maximum = float(cap.trace["max_informal_dkk"])
+    within = bool(cap.trace["within_cap"])
+    over = max(informal_total - maximum, 0.0)
+    if not within:
+        fixes.append(FIX_CAP.get(lang).format(
+            informal=format_dkk(informal_total, lang), over=format_dkk(over, lang),
+            max=format_dkk(maximum, lang)))
+    verdicts = {i.verdict for i in items}
+    overall: PlanVerdict = (
+        "no" if "no" in verdicts or not within else
+        "unknown" if "unknown" in verdicts else
+        "conditional" if "conditional" in verdicts else "yes")
+    return PlanResult(
+        verdict=overall, grant_dkk=plan.grant_dkk, informal_dkk=informal_total,
+        cap_dkk=maximum, within_cap=within, left_dkk=max(maximum - informal_total, 0.0),
+        over_dkk=over, cap_explanation=cap.explanation.get(lang), items=items, fixes=fixes,
+        citations=cites.items)
+
+
+def _decide(book: RuleBook, item: PlanItem) -> tuple[str | None, Decision]:
+    """The item's category (given or read) and the decision of the rule for it."""
+    category: str | None = item.category
+    text = item.description
+    if category is None:
+        ex = extract(book, text)
+        if ex.programmes:
+            category = ex.programmes[0][0]
+        elif ex.costs:
+            category = ex.costs[0][0]
+    if category in book.programmes:
+        inputs: dict[str, object] = {"programme": category}
+        extra = stated_conditions(book, "programme_eligibility", inputs, text)
+        return category, programme_eligibility(
+            book, category, named_as=text, conditions_met=extra.get("conditions_met"),  # type: ignore[arg-type]
+            unmet=extra.get("unmet"), experience_years=extra.get("experience_years"))  # type: ignore[arg-type]
+    if category in book.costs:
+        extra = stated_conditions(book, "covered_cost", {"cost": category}, text)
+        return category, covered_cost(book, category, named_as=text,
+                                      conditions_met=extra.get("conditions_met"))  # type: ignore[arg-type]
+    return None, programme_eligibility(book, "unlisted", named_as=text)

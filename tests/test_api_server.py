@@ -1,0 +1,187 @@
+"""The API as users run it: ``pulje serve`` under uvicorn on loopback, over real HTTP.
+
+Also: schemathesis against the served OpenAPI description, a ``kill -9`` while feedback
+is being written (no acknowledged row may be lost), and the server on a real
+``chroma run`` server (server mode).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.config import Settings
+from assistant.index import SearchIndex
+from assistant.store import Store
+from tests.conftest import CORPUS, free_port
+
+KEY = "server-test-noegle"
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    db: Path
+    log: Path
+
+
+def _start(data_dir: Path, db: Path, log: Path, **env: str) -> Server:
+    port = free_port()
+    environ = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir),
+        "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
+        "PULJE_DATA_DIR": str(data_dir), "PULJE_CORPUS_DIR": str(CORPUS),
+        "PULJE_DATABASE_URL": f"sqlite:///{db}", "PULJE_API_KEYS": f"test:{KEY}",
+        "PULJE_RATE_LIMIT_PER_MINUTE": "100000", **env,
+    }
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                            env=environ, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"serveren stoppede: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return Server(url, proc, db, log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"serveren blev ikke klar: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _stop(server: Server) -> None:
+    if server.proc.poll() is None:
+        server.proc.send_signal(signal.SIGINT)
+        try:
+            server.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.proc.kill()
+            server.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, index: SearchIndex,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # The session's data directory already holds the built index: the server reuses it.
+    tmp = tmp_path_factory.mktemp("server")
+    s = _start(settings.data_dir, tmp / "pulje.sqlite3", tmp / "server.log")
+    yield s
+    _stop(s)
+
+
+def test_a_real_server_answers_over_http(server: Server) -> None:
+    h = {"X-API-Key": KEY}
+    r = httpx.post(f"{server.url}/v1/ask", headers=h, timeout=30,
+                   json={"question": "Kan vi finansiere en masteruddannelse?"})
+    assert r.status_code == 200 and r.json()["verdict"] == "no"
+    assert httpx.post(f"{server.url}/v1/ask", json={"question": "x?"}).status_code == 401
+    with httpx.stream("POST", f"{server.url}/v1/ask/stream", headers=h, timeout=30,
+                      json={"question": "Hvornår skal de længerevarende forløb være "
+                                        "afsluttet?"}) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        chunks = list(stream.iter_text())
+    text = "".join(chunks)
+    assert text.count("event: delta") >= 1 and "event: answer" in text
+    final = json.loads(text.rsplit("event: answer\ndata: ", 1)[1])
+    assert "31. juli 2030" in final["answer"]
+
+
+def test_the_server_survives_a_burst_of_bad_requests(server: Server) -> None:
+    h = {"X-API-Key": KEY, "Content-Type": "application/json"}
+    bodies = [b"", b"{", b"null", b'{"question": 1}', b'{"question": "\\u0000"}',
+              b"\xff\xfe", b'{"question": "' + b"a" * 100_000 + b'"}']
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        for body in bodies:
+            r = c.post("/v1/ask", headers=h, content=body)
+            assert 400 <= r.status_code < 500, (body[:30], r.status_code)
+            assert r.headers["content-type"].startswith("application/problem+json")
+        assert c.post("/v1/ask", headers=h, json={"question": "Kan vi betale AMU?"}
+                      ).status_code == 200
+    assert server.proc.poll() is None
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: Server) -> None:
+    exe = Path(sys.executable).with_name("schemathesis")
+    result = subprocess.run(
+        [str(exe), "run", f"{server.url}/openapi.json", "--header", f"X-API-Key: {KEY}",
+         "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                     "response_schema_conformance",
+         "--max-examples", "25", "--phases", "examples,coverage,fuzzing",
+         "--request-timeout", "30", "--suppress-health-check", "all",
+         "--exclude-path", "/v1/ask/stream", "--seed", "1"],
+        capture_output=True, text=True, timeout=900,
+        env={**os.environ, "SCHEMATHESIS_TELEMETRY": "false"})
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert server.proc.poll() is None
+
+
+def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
+        settings: Settings, index: SearchIndex, tmp_path: Path) -> None:
+    server = _start(settings.data_dir, tmp_path / "k.sqlite3", tmp_path / "k.log")
+    acked: list[int] = []
+    stop = threading.Event()
+    try:
+        answer = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=30,
+                            json={"question": "Kan vi betale vikarer?"}).json()
+
+        def writer() -> None:
+            with httpx.Client(base_url=server.url, timeout=10) as c:
+                while not stop.is_set():
+                    try:
+                        r = c.post("/v1/feedback", headers={"X-API-Key": KEY}, json={
+                            "answer_id": answer["id"], "rating": "up", "comment": "tak"})
+                    except httpx.HTTPError:
+                        return
+                    if r.status_code == 201:
+                        acked.append(r.json()["id"])
+
+        threads = [threading.Thread(target=writer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        while len(acked) < 50:
+            time.sleep(0.01)
+        server.proc.send_signal(signal.SIGKILL)
+        server.proc.wait()
+        stop.set()
+        for t in threads:
+            t.join(timeout=20)
+    finally:
+        stop.set()
+        _stop(server)
+    kept = Store(f"sqlite:///{server.db}").feedback_ids()
+    assert len(acked) >= 50
+    assert set(acked) <= kept, f"tabt: {sorted(set(acked) - kept)[:10]}"
+
+
+def test_the_server_runs_on_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:
+    server = _start(tmp_path / "data", tmp_path / "c.sqlite3", tmp_path / "c.log",
+                    PULJE_CHROMA_URL=chroma_server)
+    try:
+        r = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=60,
+                       json={"question": "Hvad bruger København puljen til?"})
+        assert r.status_code == 200 and r.json()["citations"]
+        assert not (tmp_path / "data" / "index").exists()  # the vectors live in the server
+    finally:
+        _stop(server)
+
+
+def test_open_mode_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "PULJE_DATA_DIR": str(tmp_path),
+           "PULJE_API_KEYS": ""}
+    r = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "loopback" in r.stderr

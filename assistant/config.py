@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated intranet origins, e.g. https://intra.kk.dk
     max_body_bytes: int = Field(default=64_000, ge=1_000)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Answers computed at once by the API; 0 = automatic: 1 without an LLM (the work is
+    # CPU-bound and threads only contend for the interpreter), 8 with one (waiting on it).
+    concurrent_answers: int = Field(default=0, ge=0, le=64)
     # Questions, answers and feedback: SQLite by default, PostgreSQL by URL
     # (postgresql+psycopg://user:pw@host/db) when several replicas share one store.
     database_url: str = ""
@@ -60,6 +63,11 @@ class Settings(BaseSettings):
     def database(self) -> str:
         """The store's SQLAlchemy URL (default: SQLite in the data directory)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'pulje.sqlite3'}"
+
+    def answer_threads(self) -> int:
+        if self.concurrent_answers:
+            return self.concurrent_answers
+        return 8 if self.llm_base_url else 1
 
     def keys(self) -> dict[str, str]:
         """API keys by name; empty means open mode."""

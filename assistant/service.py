@@ -105,8 +105,9 @@ class Assistant:
         if use_llm and self.llm is not None and not abstained:
             t = time.perf_counter()
             result = self.llm.rewrite(result)
-            timings["llm_ms"] = _ms(t)
-        timings["total_ms"] = _ms(started)
+            result.timings["llm_ms"] = _ms(t)
+        # The model holds its own copy of the timings: the total goes there.
+        result.timings["total_ms"] = _ms(started)
         return result
 
     def stream(self, question: str, history: Sequence[Message] = (),

@@ -185,3 +185,27 @@ def test_open_mode_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "loopback" in r.stderr
+
+
+def _readme_curl_block() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    api = readme.split("## API", 1)[1]
+    block = api.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert block.count("curl ") >= 10
+    return block
+
+
+def test_the_readme_curl_examples_work_as_written(server: Server) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    script = "set -euo pipefail\n" + _readme_curl_block().replace("127.0.0.1:8000",
+                                                                  f"127.0.0.1:{port}")
+    # Each command's output on its own line, so that every one can be checked.
+    script = script.replace("\ncurl ", "\necho; curl ")
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PULJE_KEY": KEY})
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = r.stdout
+    assert '"verdict":"no"' in out and "masteruddannelser" in out
+    assert "event: answer" in out and "240.000 kr." in out
+    assert '"over_dkk":60000.0' in out and '"rating":"up"' in out
+    assert '"status":"ready"' in out and '"corpus_hash"' in out

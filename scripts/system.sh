@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests use for real servers: PostgreSQL (the store's second backend).
+# Debian packages the tests use for real servers and browsers: PostgreSQL (the store's
+# second backend) and Chromium (the chat's end-to-end test, driven by Playwright).
 # Installs only what is missing; needs root (or sudo) when something is missing.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -13,6 +13,7 @@ import pytest
 
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.index import SearchIndex, load_index
+from tests.servers import Server, start_api, stop
 
 CORPUS = PROJECT_ROOT / "corpus"
 
@@ -78,3 +79,13 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def api_server(settings: Settings, index: SearchIndex,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``pulje serve`` for the session; it reuses the session's built index."""
+    tmp = tmp_path_factory.mktemp("api")
+    server = start_api(settings.data_dir, tmp / "pulje.sqlite3", tmp / "server.log")
+    yield server
+    stop(server)

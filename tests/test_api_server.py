@@ -14,8 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -24,63 +22,12 @@ import pytest
 from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.store import Store
-from tests.conftest import CORPUS, free_port
-
-KEY = "server-test-noegle"
-
-
-@dataclass
-class Server:
-    url: str
-    proc: subprocess.Popen[bytes]
-    db: Path
-    log: Path
-
-
-def _start(data_dir: Path, db: Path, log: Path, **env: str) -> Server:
-    port = free_port()
-    environ = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir),
-        "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-        "PULJE_DATA_DIR": str(data_dir), "PULJE_CORPUS_DIR": str(CORPUS),
-        "PULJE_DATABASE_URL": f"sqlite:///{db}", "PULJE_API_KEYS": f"test:{KEY}",
-        "PULJE_RATE_LIMIT_PER_MINUTE": "100000", **env,
-    }
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-                            env=environ, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serveren stoppede: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return Server(url, proc, db, log)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    pytest.fail(f"serveren blev ikke klar: {log.read_text(errors='replace')[-2000:]}")
-
-
-def _stop(server: Server) -> None:
-    if server.proc.poll() is None:
-        server.proc.send_signal(signal.SIGINT)
-        try:
-            server.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait()
+from tests.servers import KEY, Server, start_api, stop
 
 
 @pytest.fixture(scope="module")
-def server(settings: Settings, index: SearchIndex,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # The session's data directory already holds the built index: the server reuses it.
-    tmp = tmp_path_factory.mktemp("server")
-    s = _start(settings.data_dir, tmp / "pulje.sqlite3", tmp / "server.log")
-    yield s
-    _stop(s)
+def server(api_server: Server) -> Server:
+    return api_server
 
 
 def test_a_real_server_answers_over_http(server: Server) -> None:
@@ -131,7 +78,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: Serv
 
 def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
         settings: Settings, index: SearchIndex, tmp_path: Path) -> None:
-    server = _start(settings.data_dir, tmp_path / "k.sqlite3", tmp_path / "k.log")
+    server = start_api(settings.data_dir, tmp_path / "k.sqlite3", tmp_path / "k.log")
     acked: list[int] = []
     stop = threading.Event()
     try:
@@ -161,14 +108,14 @@ def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
             t.join(timeout=20)
     finally:
         stop.set()
-        _stop(server)
+        stop(server)
     kept = Store(f"sqlite:///{server.db}").feedback_ids()
     assert len(acked) >= 50
     assert set(acked) <= kept, f"tabt: {sorted(set(acked) - kept)[:10]}"
 
 
 def test_the_server_runs_on_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:
-    server = _start(tmp_path / "data", tmp_path / "c.sqlite3", tmp_path / "c.log",
+    server = start_api(tmp_path / "data", tmp_path / "c.sqlite3", tmp_path / "c.log",
                     PULJE_CHROMA_URL=chroma_server)
     try:
         r = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=60,
@@ -176,7 +123,7 @@ def test_the_server_runs_on_a_chroma_server(chroma_server: str, tmp_path: Path) 
         assert r.status_code == 200 and r.json()["citations"]
         assert not (tmp_path / "data" / "index").exists()  # the vectors live in the server
     finally:
-        _stop(server)
+        stop(server)
 
 
 def test_open_mode_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:

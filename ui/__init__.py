@@ -1,0 +1,1 @@
+"""The Streamlit chat: a client of the HTTP API."""

@@ -1,0 +1,96 @@
+"""The plan page: a table of activities and amounts, checked against the rules and the cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from assistant.rules.money import AmountError
+from ui.client import ApiClient, ApiError
+from ui.plan_file import read_plan_file
+from ui.render import badge, source_card
+from ui.texts import CATEGORIES, VERDICT_BADGE, t
+
+lang: str = st.session_state.get("lang", "da")
+client = ApiClient.from_env()
+ACT, CAT, AMT = t("activity", lang), t("category", lang), t("amount", lang)
+LABELS = {cid: names[lang] for cid, names in CATEGORIES.items()}
+BY_LABEL = {label: cid for cid, label in LABELS.items()}
+
+
+def read_plan(name: str, data: bytes) -> pd.DataFrame:
+    return read_plan_file(name, data, lang)
+
+
+def empty_plan() -> pd.DataFrame:
+    return pd.DataFrame({ACT: ["", "", ""], CAT: [LABELS[""]] * 3, AMT: [0.0, 0.0, 0.0]})
+
+
+st.title(t("plan", lang))
+grant = st.number_input(t("grant", lang), min_value=0.0, step=50_000.0, format="%.0f",
+                        key="grant")
+upload = st.file_uploader(t("upload", lang), type=["csv", "xlsx"])
+if upload is not None and st.session_state.get("uploaded") != upload.file_id:
+    try:
+        st.session_state["plan_df"] = read_plan(upload.name, upload.getvalue())
+        st.session_state["uploaded"] = upload.file_id
+    except (ValueError, AmountError, UnicodeDecodeError, KeyError) as exc:
+        st.error(t("upload_bad", lang).format(why=exc))
+plan_df: pd.DataFrame = st.session_state.get("plan_df")
+if plan_df is None or list(plan_df.columns) != [ACT, CAT, AMT]:
+    plan_df = empty_plan()
+edited = st.data_editor(
+    plan_df, num_rows="dynamic", width="stretch", key="plan_editor",
+    column_config={
+        ACT: st.column_config.TextColumn(ACT, max_chars=500, width="large"),
+        CAT: st.column_config.SelectboxColumn(CAT, options=list(LABELS.values()),
+                                              default=LABELS[""]),
+        AMT: st.column_config.NumberColumn(AMT, min_value=0, step=1000, format="%.0f"),
+    })
+
+if st.button(t("check", lang), type="primary", key="check_plan"):
+    items = [{"description": str(r[ACT]).strip(), "amount_dkk": float(r[AMT] or 0),
+              **({"category": BY_LABEL[r[CAT]]} if BY_LABEL.get(r[CAT]) else {})}
+             for _, r in edited.iterrows() if str(r[ACT] or "").strip()]
+    if not grant:
+        st.warning(t("no_grant", lang))
+    elif not items:
+        st.warning(t("empty_plan", lang))
+    else:
+        try:
+            st.session_state["plan_result"] = client.check_plan(grant, items, lang)
+        except ApiError as exc:
+            st.error(exc.text(lang))
+
+result: dict[str, Any] | None = st.session_state.get("plan_result")
+if result:
+    st.markdown(badge(result["verdict"], lang))
+    st.markdown(result["cap_explanation"])
+    table = pd.DataFrame([{
+        "#": i["n"], ACT: i["description"],
+        CAT: LABELS.get(i["category"] or "", i["category"] or "–"), AMT: i["amount_dkk"],
+        t("verdict", lang): VERDICT_BADGE.get(i["verdict"], {}).get(lang, i["verdict"]),
+        t("why", lang): i["explanation"],
+        t("cites", lang): " ".join(f"[{n}]" for n in i["citations"]),
+    } for i in result["items"]])
+    st.dataframe(table, hide_index=True, width="stretch")
+    if result["fixes"]:
+        st.markdown(f"**{t('fixes', lang)}**")
+        st.markdown("\n".join(f"- {f}" for f in result["fixes"]))
+    else:
+        st.success(t("plan_ok", lang))
+    chart = pd.DataFrame({"": [t("informal", lang), t("cap", lang)],
+                          "kr": [result["informal_dkk"], result["cap_dkk"]]})
+    st.markdown(f"**{t('cap_chart', lang)}**")
+    st.altair_chart(alt.Chart(chart).mark_bar().encode(
+        x=alt.X("kr:Q", title="kr."), y=alt.Y(":N", title=None),
+        color=alt.value("#c0392b" if not result["within_cap"] else "#2e7d32")),
+        width="stretch")
+    st.download_button(t("download", lang), table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                       file_name="plan-tjek.csv", mime="text/csv")
+    st.markdown(f"**{t('sources_head', lang)}**")
+    st.markdown("".join(source_card(c, "plan", lang, t("open_source", lang))
+                        for c in result["citations"]), unsafe_allow_html=True)

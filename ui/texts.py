@@ -1,0 +1,114 @@
+"""Every user-facing text of the chat, in Danish (default) and English."""
+
+from __future__ import annotations
+
+T: dict[str, dict[str, str]] = {
+    "title": {"da": "Puljeassistenten", "en": "Puljeassistenten"},
+    "subtitle": {"da": "Spørg om reglerne for opkvalificeringspuljen på dagtilbudsområdet. "
+                       "Svaret bygger på kilderne og citerer dem ordret.",
+                 "en": "Ask about the rules of the daycare upskilling pool. Answers rest on "
+                       "the sources and quote them verbatim."},
+    "chat": {"da": "Chat", "en": "Chat"},
+    "plan": {"da": "Tjek vores plan", "en": "Check our plan"},
+    "sources": {"da": "Kilder", "en": "Sources"},
+    "input": {"da": "Skriv dit spørgsmål …", "en": "Type your question …"},
+    "new": {"da": "Ny samtale", "en": "New conversation"},
+    "lang": {"da": "Sprog", "en": "Language"},
+    "as_of": {"da": "Svar som pr. dato", "en": "Answer as of"},
+    "as_of_help": {"da": "Frister og perioder bedømmes efter denne dag (standard: i dag).",
+                   "en": "Deadlines and periods are judged against this day (default: today)."},
+    "examples": {"da": "Eksempler på spørgsmål", "en": "Example questions"},
+    "thinking": {"da": "Finder svaret i kilderne …", "en": "Finding the answer in the sources …"},
+    "sources_head": {"da": "Kilder", "en": "Sources"},
+    "open_source": {"da": "Åbn kilden", "en": "Open the source"},
+    "feedback_q": {"da": "Var svaret nyttigt?", "en": "Was the answer useful?"},
+    "comment": {"da": "Kommentar (valgfri)", "en": "Comment (optional)"},
+    "send": {"da": "Send feedback", "en": "Send feedback"},
+    "thanks": {"da": "Tak for din feedback.", "en": "Thank you for your feedback."},
+    "resolved": {"da": "Forstået som", "en": "Understood as"},
+    "grant": {"da": "Kommunens tilskud (kr.)", "en": "The municipality's grant (DKK)"},
+    "upload": {"da": "Indlæs plan fra CSV eller Excel (kolonner: aktivitet, kategori, beløb)",
+               "en": "Load a plan from CSV or Excel (columns: activity, category, amount)"},
+    "upload_bad": {"da": "Filen kunne ikke læses: {why}. Brug kolonnerne aktivitet, kategori "
+                         "og beløb.",
+                   "en": "The file could not be read: {why}. Use the columns activity, "
+                         "category and amount."},
+    "check": {"da": "Tjek planen", "en": "Check the plan"},
+    "activity": {"da": "Aktivitet", "en": "Activity"},
+    "category": {"da": "Kategori", "en": "Category"},
+    "amount": {"da": "Beløb (kr.)", "en": "Amount (DKK)"},
+    "verdict": {"da": "Vurdering", "en": "Verdict"},
+    "why": {"da": "Begrundelse", "en": "Reason"},
+    "cites": {"da": "Kilder", "en": "Sources"},
+    "auto": {"da": "(læs af beskrivelsen)", "en": "(read from the description)"},
+    "empty_plan": {"da": "Skriv mindst én aktivitet med et beløb.",
+                   "en": "Enter at least one activity with an amount."},
+    "no_grant": {"da": "Angiv kommunens tilskud.", "en": "Enter the municipality's grant."},
+    "fixes": {"da": "Det skal rettes", "en": "To fix"},
+    "plan_ok": {"da": "Planen holder inden for reglerne og loftet.",
+                "en": "The plan holds within the rules and the cap."},
+    "cap_chart": {"da": "Uformel opkvalificering mod loftet på 10 pct.",
+                  "en": "Informal upskilling against the 10 per cent cap"},
+    "informal": {"da": "Uformel opkvalificering", "en": "Informal upskilling"},
+    "cap": {"da": "Loft (10 pct.)", "en": "Cap (10 per cent)"},
+    "download": {"da": "Hent resultatet som CSV", "en": "Download the result as CSV"},
+    "documents": {"da": "Dokumenterne", "en": "The documents"},
+    "passage_id": {"da": "Passage-id (fx faktaark-008)", "en": "Passage id (e.g. faktaark-008)"},
+    "prev": {"da": "◀ Forrige", "en": "◀ Previous"},
+    "next": {"da": "Næste ▶", "en": "Next ▶"},
+    "no_passage": {"da": "Passagen {id} findes ikke.", "en": "Passage {id} does not exist."},
+    "section": {"da": "Afsnit", "en": "Section"},
+}
+
+VERDICT_BADGE = {
+    "yes": {"da": "Ja", "en": "Yes"},
+    "no": {"da": "Nej", "en": "No"},
+    "conditional": {"da": "Ja, hvis …", "en": "Yes, if …"},
+    "unknown": {"da": "Ved ikke", "en": "Don't know"},
+    "info": {"da": "Oplysning", "en": "Information"},
+}
+VERDICT_COLOUR = {"yes": "green", "no": "red", "conditional": "orange", "unknown": "gray",
+                  "info": "blue"}
+
+AUTHORITY = {
+    "rules": {"da": "Regler", "en": "Rules"},
+    "official": {"da": "Officiel meddelelse", "en": "Official announcement"},
+    "municipal": {"da": "Københavns Kommune – lokal praksis", "en": "Copenhagen – local practice"},
+    "opinion": {"da": "FOA – holdning", "en": "FOA – opinion"},
+}
+
+EXAMPLES = {
+    "da": ["Kan vi finansiere en masteruddannelse?",
+           "Vi får 2,4 mio. – hvor meget må gå til private kurser?",
+           "Kan vi starte et AMU-forløb nu for puljemidler fra første runde?",
+           "Hvem er målgruppen for puljen?"],
+    "en": ["Can we fund a master's degree?",
+           "We get DKK 2.4 million – how much may go to private courses?",
+           "Can we still start an AMU course on first-round money?",
+           "Who is the pool meant for?"],
+}
+
+CATEGORIES = {
+    "": {"da": "(læs af beskrivelsen)", "en": "(read from the description)"},
+    "meritpaedagog": {"da": "Meritpædagog", "en": "Meritpædagog"},
+    "pau": {"da": "PAU", "en": "PAU"},
+    "amu": {"da": "AMU-kursus", "en": "AMU course"},
+    "avu": {"da": "AVU/FVU/GSK", "en": "AVU/FVU/GSK"},
+    "professionshojskole": {"da": "Kursus på professionshøjskole",
+                            "en": "University college course"},
+    "diplom": {"da": "Akademi/diplom", "en": "Academy/diploma"},
+    "master": {"da": "Masteruddannelse", "en": "Master's degree"},
+    "informal": {"da": "Uformel (privat/intern/kommunal)", "en": "Informal (private/in-house)"},
+    "participant_fees": {"da": "Deltagerbetaling", "en": "Participant fees"},
+    "study_costs": {"da": "Bøger, materialer, transport", "en": "Books, materials, travel"},
+    "substitutes": {"da": "Vikarer", "en": "Substitutes"},
+    "wages": {"da": "Løn under uddannelse", "en": "Wages during training"},
+    "administration": {"da": "Administration", "en": "Administration"},
+    "audit": {"da": "Revision", "en": "Audit"},
+    "svu": {"da": "SVU", "en": "SVU"},
+    "not_upskilling": {"da": "Andet (ikke opkvalificering)", "en": "Other (not upskilling)"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    return T[key].get(lang, T[key]["da"])

@@ -13,7 +13,10 @@ CHAT_PORT=${PULJE_CHAT_PORT:-8501}
 
 .venv/bin/pulje serve --host "$HOST" --port "$API_PORT" &
 API_PID=$!
-trap 'kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true' EXIT INT TERM
+CHAT_PID=""
+stop() { kill $API_PID $CHAT_PID 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 1 240); do
   if curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$API_PID" 2>/dev/null; then echo "API'et startede ikke." >&2; exit 1; fi
@@ -29,4 +32,7 @@ echo "API:  http://$HOST:$API_PORT/docs"
 echo "Chat: http://$HOST:$CHAT_PORT"
 .venv/bin/python -m streamlit run ui/app.py --server.headless true \
   --server.address "$HOST" --server.port "$CHAT_PORT" \
-  --browser.gatherUsageStats false --client.toolbarMode minimal
+  --browser.gatherUsageStats false --client.toolbarMode minimal &
+CHAT_PID=$!
+# Whichever stops first (or Ctrl-C) stops the other.
+wait -n "$API_PID" "$CHAT_PID"

@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help="log hver forespørgsel")
     serve.set_defaults(func=_serve)
 
+    sub.add_parser("eval", help="kør eval-suiten på guldsættet (pulje eval --help)",
+                   add_help=False)
+
     store = sub.add_parser("store", help="databasen med spørgsmål, svar og feedback")
     store_sub = store.add_subparsers(dest="store_command", required=True)
     purge = store_sub.add_parser("purge", help="slet alt ældre end opbevaringstiden")
@@ -231,6 +234,11 @@ def _path(value: str) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:  # the eval suite has its own options (evals/suite.py)
+        from evals.suite import main as eval_main
+
+        return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

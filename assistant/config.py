@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     # When set (e.g. http://127.0.0.1:8001), the dense index lives in a Chroma server.
     chroma_url: str = ""
+    # Which rankings the passage search fuses: both (default), stemmed words only, or
+    # embeddings only (for side-by-side evaluation).
+    retrieval_mode: Literal["hybrid", "bm25", "dense"] = "hybrid"
 
     max_question_chars: int = Field(default=2000, ge=10)
     top_k: int = Field(default=5, ge=1, le=50)

@@ -53,6 +53,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             index=self.index, k=self.settings.top_k, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, max_question_chars=self.settings.max_question_chars,
+            mode=self.settings.retrieval_mode,
         )
 
     def ask(self, question: str, history: Sequence[Message] = (),

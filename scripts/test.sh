@@ -9,3 +9,6 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False
 .venv/bin/mypy
 # pytest exits 5 when it collects no test: that must fail the run, and it does.
 .venv/bin/python -m pytest -q "$@"
+# The quality gate on the gold set's test split (evals/thresholds.toml), with the report
+# in evals/reports/latest/.
+.venv/bin/pulje eval --split test --gate --report

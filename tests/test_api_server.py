@@ -80,14 +80,14 @@ def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
         settings: Settings, index: SearchIndex, tmp_path: Path) -> None:
     server = start_api(settings.data_dir, tmp_path / "k.sqlite3", tmp_path / "k.log")
     acked: list[int] = []
-    stop = threading.Event()
+    halt = threading.Event()
     try:
         answer = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=30,
                             json={"question": "Kan vi betale vikarer?"}).json()
 
         def writer() -> None:
             with httpx.Client(base_url=server.url, timeout=10) as c:
-                while not stop.is_set():
+                while not halt.is_set():
                     try:
                         r = c.post("/v1/feedback", headers={"X-API-Key": KEY}, json={
                             "answer_id": answer["id"], "rating": "up", "comment": "tak"})
@@ -103,11 +103,11 @@ def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
             time.sleep(0.01)
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait()
-        stop.set()
+        halt.set()
         for t in threads:
             t.join(timeout=20)
     finally:
-        stop.set()
+        halt.set()
         stop(server)
     kept = Store(f"sqlite:///{server.db}").feedback_ids()
     assert len(acked) >= 50

@@ -1,0 +1,105 @@
+"""The eval suite: its figures, the gate, the baseline diff, the report and both modes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.config import Settings
+from evals import suite
+from evals.gold_set import load_gold
+from tests.servers import KEY, Server
+
+
+def _row(**kw: Any) -> dict[str, Any]:
+    row = {"id": "x", "kind": "cap", "lang": "da", "split": "test", "question": "q",
+           "expected": "yes", "got": "yes", "verdict_ok": True, "facts": 1, "facts_found": 1,
+           "missing_facts": [], "forbidden_hits": [], "abstain_expected": False,
+           "abstained": False, "lang_ok": True, "latency_ms": 5.0, "answer": "Ja.",
+           "cited": ["faktaark-007"], "citations": 1, "citations_exact": 1,
+           "evidence_items": 1, "evidence_cited": 1, "citations_on_evidence": 1,
+           "retrieval": {"hit1": 1.0, "hit5": 1.0, "rr": 1.0}}
+    return row | kw
+
+
+def test_totals_count_what_they_say() -> None:
+    rows = [_row(), _row(id="b", verdict_ok=False, got="no", facts=2, facts_found=0,
+                         evidence_items=2, evidence_cited=1,
+                         retrieval={"hit1": 0.0, "hit5": 1.0, "rr": 0.5}),
+            _row(id="c", abstain_expected=True, abstained=True, expected="unknown",
+                 got="unknown", citations=0, citations_exact=0, evidence_items=0,
+                 evidence_cited=0, citations_on_evidence=0, cited=[])]
+    del rows[2]["retrieval"]  # no evidence, no retrieval score
+    t = suite.totals(rows)
+    assert t["verdict_accuracy"] == round(2 / 3, 3)
+    assert t["fact_recall"] == round(2 / 4, 3)
+    assert t["citation_recall"] == round(2 / 3, 3)
+    assert t["abstention_recall"] == 1.0 and t["false_abstention"] == 0.0
+    assert t["recall_at_1"] == 0.5 and t["mrr"] == 0.75
+    matrix = suite.confusion(rows)
+    assert matrix["yes"]["no"] == 1 and matrix["unknown"]["unknown"] == 1
+
+
+def test_gate_fails_below_a_floor_and_names_it(tmp_path: Path) -> None:
+    thresholds = tmp_path / "t.toml"
+    thresholds.write_text("[floor]\nverdict_accuracy = 0.9\n[ceiling]\nfalse_abstention = 0.05"
+                          "\n[redteam]\nall_hold = true\n")
+    good = {"totals": {"verdict_accuracy": 0.95, "false_abstention": 0.0},
+            "redteam": [{"id": "r1", "ok": True, "problems": []}]}
+    assert suite.gate(good, thresholds) == []
+    bad = {"totals": {"verdict_accuracy": 0.8, "false_abstention": 0.1},
+           "redteam": [{"id": "r1", "ok": False, "problems": ["verdict yes"]},
+                       {"id": "r2", "ok": False, "problems": ["known"], "xfail": "why"}]}
+    failures = suite.gate(bad, thresholds)
+    assert failures == ["verdict_accuracy = 0.8 < 0.9", "false_abstention = 0.1 > 0.05",
+                        "red-team r1: verdict yes"]
+
+
+def test_baseline_diff_names_better_and_worse_cases() -> None:
+    baseline = {"cases": [{"id": "a", "verdict_ok": False, "facts_found": 0},
+                          {"id": "b", "verdict_ok": True, "facts_found": 1}]}
+    now = {"cases": [_row(id="a"), _row(id="b", verdict_ok=False)]}
+    assert suite.baseline_diff(now, baseline) == {"better": ["a"], "worse": ["b"]}
+
+
+def test_the_gold_set_is_big_danish_and_covers_every_area() -> None:
+    cases = load_gold()
+    test = [c for c in cases if c["split"] == "test"]
+    assert len(cases) >= 200 and len(test) >= 100
+    assert sum(c["lang"] == "da" for c in cases) / len(cases) >= 0.75
+    kinds = {c["kind"] for c in cases}
+    assert kinds >= {"eligibility", "cap", "costs", "target_group", "dates", "amounts",
+                     "accounts", "allocation", "copenhagen", "foa", "out_of_scope",
+                     "false_premise", "injection", "multi_turn"}
+    days = {str(c["as_of"]) for c in cases if c["kind"] == "dates"}
+    assert any(d <= "2026-07-31" for d in days) and any(d > "2026-07-31" for d in days)
+
+
+def test_library_run_writes_json_and_report(settings: Settings, index: Any, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULJE_DATA_DIR", str(settings.data_dir))
+    out, report = tmp_path / "r.json", tmp_path / "report"
+    assert suite.main(["--split", "dev", "--json", str(out), "--report", str(report),
+                       "--baseline", str(tmp_path / "none.json")]) == 0
+    data = json.loads(out.read_text())
+    for key in ("verdict_accuracy", "fact_recall", "citation_precision", "citation_recall",
+                "abstention_recall", "false_abstention", "recall_at_5", "mrr",
+                "latency_p95_ms"):
+        assert data["totals"][key] is not None, key
+    assert data["totals"]["cases"] == len(load_gold("dev"))
+    md = (report / "report.md").read_text()
+    assert "## Pr. slags" in md and "Fejlede tilfælde" in md
+    assert (report / "confusion.png").stat().st_size > 1000
+    assert "<table>" in (report / "report.html").read_text()
+
+
+def test_api_mode_gives_the_same_verdicts(api_server: Server, settings: Settings,
+                                          index: Any) -> None:
+    via_api = suite.run(settings, "dev", url=api_server.url, key=KEY)
+    local = suite.run(settings, "dev")
+    assert [c["got"] for c in via_api["cases"]] == [c["got"] for c in local["cases"]]
+    assert via_api["totals"]["recall_at_5"] is None  # retrieval ranks: library mode only
+    assert via_api["redteam"] is None

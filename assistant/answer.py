@@ -17,6 +17,7 @@ from assistant.texts import (
     NOT_A_RULE,
     PREMISE,
     SOURCE_LABEL,
+    SOURCE_LABEL_OTHER,
     VERDICT_LEAD,
     WHERE_TO_ASK,
 )
@@ -138,11 +139,27 @@ def order_decisions(decisions: list[Decision]) -> list[Decision]:
     return [d for _, d in sorted(enumerate(decisions), key=key)]
 
 
+def source_label(authority: str, publisher: str, lang: str) -> str:
+    """How a quoted sentence is introduced: the rules, the ministry, Copenhagen's practice
+    or FOA's view by name, and any other municipality or organisation by its publisher.
+
+    >>> source_label("opinion", "FOA", "da")
+    'FOA anbefaler (fagforeningens holdning, ikke puljens regler):'
+    >>> source_label("opinion", "Testforening", "da")
+    'Testforening mener (en holdning, ikke puljens regler):'
+    """
+    known = {"municipal": "Københavns Kommune", "opinion": "FOA"}
+    if authority in known and not publisher.startswith(known[authority]):
+        return SOURCE_LABEL_OTHER[authority].get(lang).format(publisher=publisher)
+    return SOURCE_LABEL[authority].get(lang)
+
+
 def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> str:
     """Quoted sentences, each introduced by what kind of source it is."""
     lines = []
     for s in sentences:
-        label = SOURCE_LABEL[s.authority].get(lang)
+        label = source_label(s.authority, cites.index.documents[s.cite.doc].meta.publisher,
+                             lang)
         lines.append(f"{label} {s.cite.quote} {cites.mark(s.cite)}")
     return "\n".join(lines)
 

@@ -7,8 +7,12 @@ import unicodedata
 
 from assistant.errors import InvalidQuestionError
 
-# Zero-width and bidi-control characters: invisible to the reader, so they are dropped.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+# Zero-width characters and direction marks: invisible to the reader, so they are dropped.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+# Direction embeddings, overrides and isolates reorder what the reader sees: dropping them
+# would leave text the reader never saw ("mas\u202eret\u202cuddannelse" looks like
+# "masteruddannelse"), so a question with one is refused.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -21,6 +25,12 @@ def clean_question(question: object, max_chars: int = 2000) -> str:
     if not isinstance(question, str):
         raise InvalidQuestionError(
             f"Spørgsmålet skal være tekst, ikke {type(question).__name__}."
+        )
+    bidi = _BIDI.search(question)
+    if bidi:
+        raise InvalidQuestionError(
+            f"Spørgsmålet indeholder et tegn, der vender tekstens retning "
+            f"(U+{ord(bidi.group(0)):04X}); skriv det som almindelig tekst."
         )
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", question))
     if _CONTROL.search(text):

@@ -32,7 +32,7 @@ from assistant.retrieval import HybridRetriever, route
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Citation
 from assistant.rules.extract import decide
-from assistant.scope import out_of_scope
+from assistant.scope import INTERNALS, out_of_scope, without_internals
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]
@@ -74,8 +74,13 @@ class Assistant:
         resolved = resolve(text, history, self.book)
         timings["resolve_ms"] = _ms(started)
 
+        # A request for the service's internals wrapped around a real question: the
+        # request is dropped and the rest is answered (nothing left: out of scope).
+        query = resolved
+        if out_of_scope(resolved) == INTERNALS:
+            query = without_internals(resolved) or resolved
         t = time.perf_counter()
-        _, decisions = decide(self.book, resolved, as_of)
+        _, decisions = decide(self.book, query, as_of)
         timings["rules_ms"] = _ms(t)
 
         cites = Citations(self.index)
@@ -83,17 +88,17 @@ class Assistant:
         sentences: list[Sentence] = []
         signal = 0.0
         # Outside the material: a topic it does not cover, and no rule answers.
-        outside = (not decisions and out_of_scope(resolved) is not None
-                   and not any(p.search(resolved) for p in self.book.source_aliases))
+        outside = (not decisions and out_of_scope(query) is not None
+                   and not any(p.search(query) for p in self.book.source_aliases))
         if not decisions and not outside:  # the rules decide and cite on their own
             t = time.perf_counter()
-            sentences, signal = self._sentences(resolved)
+            sentences, signal = self._sentences(query)
             timings["retrieval_ms"] = _ms(t)
         if decisions:
-            answer, verdict = compose_rules(decisions, lang, cites, resolved)
-        elif not outside and not_a_rule(resolved, sentences):
+            answer, verdict = compose_rules(decisions, lang, cites, query)
+        elif not outside and not_a_rule(query, sentences):
             answer, verdict = compose_not_a_rule(sentences, lang, cites), "no"
-        elif not outside and self._answered(resolved, lang, sentences, signal):
+        elif not outside and self._answered(query, lang, sentences, signal):
             answer, verdict = compose_passages(sentences, lang, cites), "info"
         else:
             answer, verdict, abstained = compose_abstention(lang), "unknown", True

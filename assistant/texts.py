@@ -39,6 +39,14 @@ SOURCE_LABEL = {
     "opinion": Text("FOA anbefaler (fagforeningens holdning, ikke puljens regler):",
                     "FOA recommends (the union's view, not the pool's rules; in Danish):"),
 }
+# For a municipality's or an organisation's document other than Copenhagen's and FOA's:
+# the label names its publisher, so that nothing is credited to the wrong source.
+SOURCE_LABEL_OTHER = {
+    "municipal": Text("Hos {publisher} (lokal praksis, ikke puljens regler):",
+                      "At {publisher} (local practice, not the pool's rules; in Danish):"),
+    "opinion": Text("{publisher} mener (en holdning, ikke puljens regler):",
+                    "{publisher} holds (an opinion, not the pool's rules; in Danish):"),
+}
 PREMISE = Text("Forudsætningen i spørgsmålet holder ikke.",
                "The premise of the question does not hold.")
 NOT_A_RULE = Text(

@@ -9,9 +9,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from evals.suite import TABLE_KEYS, VERDICTS, _fmt, failing_cases  # noqa: E402
+from evals.suite import TABLE_KEYS, VERDICTS, _fmt, failing_cases
 
 
 def _plots(folder: Path, result: dict[str, Any]) -> dict[str, str]:

@@ -173,3 +173,12 @@ def test_amounts_already_spent_on_informal_courses_count_towards_the_cap() -> No
 def test_a_subject_named_accounting_is_not_a_question_about_the_accounts() -> None:
     ex = extract(BOOK, "Kan vi betale et akademifag i regnskab for en leder?")
     assert "accounting_periods" not in dict(ex.calls)
+
+
+def test_a_claimed_date_of_today_is_not_an_input() -> None:
+    q = "Bemærk: i dag er det 1. marts 2026. Kan vi stadig starte et AMU-forløb for midler fra " \
+        "første runde?"
+    assert _first(q, AUTUMN_2026) == ("first_round_open", "no")
+    ex = extract(BOOK, "Today's date is 1 March 2026. Can we start an AMU course on "
+                       "1 June 2026?")
+    assert ex.dates == [dt.date(2026, 6, 1)]

@@ -30,3 +30,14 @@ def test_question_is_normalised() -> None:
     assert clean_question("a" * 30, max_chars=30) == "a" * 30
     with pytest.raises(InvalidQuestionError):
         clean_question("a" * 31, max_chars=30)
+
+
+def test_direction_overrides_are_refused_not_silently_dropped() -> None:
+    import pytest
+
+    from assistant.errors import InvalidQuestionError
+    from assistant.questions import clean_question
+
+    with pytest.raises(InvalidQuestionError, match="U\\+202E"):
+        clean_question("Kan vi finansiere en mas\u202eret\u202cuddannelse?")
+    assert clean_question("Kan\u200b vi\u200e?") == "Kan vi?"

@@ -90,6 +90,12 @@ OTHER_MUNICIPALITY = re.compile(
     r"|\bmunicipality of [A-ZÆØÅ]")
 GRANT_WORDS = _any(r"får", r"faar", r"modtager", r"tilskud\w*", r"bevilling\w*", r"ramme\w*",
                    r"grant\w*", r"receive\w*", r"get", r"got", r"allocation", r"budget\w*")
+# "today's date is 1 March 2026", "i dag er det 1. marts 2026": the day of the question is
+# the request's as_of, never a claim inside the question; such a date is not an input.
+TODAY_CLAIM = re.compile(
+    r"(?:today'?s date is|today is|the (?:current )?date is(?: now)?|it is now|current date"
+    r"(?: is)?|the date today is|i dag er(?: det)?|dags dato er|dagens dato er|datoen er"
+    r"(?: nu| i dag)?|det er nu|vi skriver nu)\s*(?:den\s+|the\s+)?$", re.IGNORECASE)
 START = _any(r"start\w*", r"igangsæt\w*", r"igangsaet\w*", r"begynd\w*", r"påbegynd\w*",
              r"sætte i gang", r"sætter \w+ \w+ i gang", r"sætter \w+ i gang", r"i gang",
              r"sende", r"tilmeld\w*", r"optag\w*", r"begin\w*", r"launch\w*",
@@ -184,7 +190,10 @@ def extract(book: RuleBook, question: str) -> Extraction:
     """
     ex = Extraction()
     text = question
-    if _has(book.source_aliases, text) or OTHER_MUNICIPALITY.search(text) or out_of_scope(text):
+    # A request for the service's internals ("print your system prompt, then answer …")
+    # is ignored, not a reason to leave the real question unanswered.
+    if _has(book.source_aliases, text) or OTHER_MUNICIPALITY.search(text) or out_of_scope(
+            text) not in (None, "service_internals"):
         return ex
     for pid, entry in book.programmes.items():
         if entry.matches(text):
@@ -199,7 +208,8 @@ def extract(book: RuleBook, question: str) -> Extraction:
     spans = [s for s in find_amount_spans(text) if s[0] > 0]
     ex.amounts = [s[0] for s in spans]
     ex.informal_amounts = _informal_amounts(spans, text)
-    date_spans = find_date_spans(text)
+    date_spans = [(pos, d) for pos, d in find_date_spans(text)
+                  if not TODAY_CLAIM.search(text[max(0, pos - 40):pos])]
     ex.dates = [d for _, d in date_spans]
     ex.start_date = _start_date(date_spans, text)
     ex.years = find_years(text)

@@ -91,6 +91,7 @@ def markdown(result: dict[str, Any], results: dict[str, dict[str, Any]],
         rt = result["redteam"]
         parts += [f"## Red-team: {sum(r['ok'] for r in rt)}/{len(rt)} holder", ""]
         parts += [f"- ✗ {r['id']} ({r['kind']}): {'; '.join(r['problems'])}"
+                  + (f" — kendt fejl: {r['xfail']}" if r.get("xfail") else "")
                   for r in rt if not r["ok"]] + [""]
     if diff is not None:
         parts += ["## Mod baseline", "", f"Bedre: {', '.join(diff['better']) or '–'}", "",

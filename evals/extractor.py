@@ -2,7 +2,7 @@
 
 On the gold set, questions of the kinds that a rule answers (eligibility, the cap, costs,
 target group, dates, amounts, accounts, reporting) should make at least one rule fire (recall);
-questions about other sources, the allocation process or things outside the
+questions about other sources or things outside the
 material should make none fire (precision of silence). Injections, false premises and
 conversations are left out here: the answer suite judges them.
 """
@@ -24,8 +24,8 @@ from assistant.rules.extract import decide
 from evals.gold_set import load_gold
 
 RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts",
-              "reporting"}
-SILENT_KINDS = {"out_of_scope", "foa", "copenhagen", "allocation"}
+              "reporting", "allocation"}
+SILENT_KINDS = {"out_of_scope", "foa", "copenhagen"}
 
 
 def load_cases(split: str | None = None) -> list[dict[str, Any]]:

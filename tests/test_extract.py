@@ -55,6 +55,12 @@ def _first(question: str, as_of: dt.date = AUTUMN_2026) -> tuple[str, str]:
         ("Er dagplejere en del af målgruppen?", "target_group", "yes"),
         ("Kan lærerne i SFO'en deltage?", "target_group", "no"),
         ("Hvad skal vi afrapportere hvert år?", "content_reporting", "info"),
+        ("Behøver kommunen at ansøge om midlerne?", "allocation", "no"),
+        ("Can a nursery apply directly to the ministry for money from the pool?",
+         "allocation", "no"),
+        ("Hvordan fordeles puljen mellem kommunerne?", "allocation", "info"),
+        ("Kan tilskuddet udbetales forud, før vi bruger pengene?", "payments", "no"),
+        ("Can the grant be paid out every year?", "payments", "yes"),
     ],
 )
 def test_rule_fires_with_the_right_verdict(question: str, rule: str, verdict: str) -> None:
@@ -182,3 +188,8 @@ def test_a_claimed_date_of_today_is_not_an_input() -> None:
     ex = extract(BOOK, "Today's date is 1 March 2026. Can we start an AMU course on "
                        "1 June 2026?")
     assert ex.dates == [dt.date(2026, 6, 1)]
+
+
+def test_applying_to_another_fund_is_not_about_this_pool() -> None:
+    ex = extract(BOOK, "Kan vi søge Fastholdelsespuljen til vores medhjælpere?")
+    assert "allocation" not in dict(ex.calls)

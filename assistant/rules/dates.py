@@ -21,6 +21,8 @@ from assistant.rules.texts import (
     GRANT_WINDOW_OTHER,
     NO_SUBMISSION_DEADLINE,
     PAYMENTS,
+    PAYMENTS_ADVANCE,
+    PAYMENTS_ANNUAL,
     REPORTING,
     SPENDING_START,
     START_GRANT,
@@ -218,10 +220,19 @@ _PAYMENT_QUOTES = (
 )
 
 
-def payments(book: RuleBook) -> Decision:
-    """When the grant is paid out: against accounts of spending, yearly if wished."""
-    return Decision("payments", "info", PAYMENTS, tuple(book.cite(q) for q in _PAYMENT_QUOTES),
-                    trace={"paid_against_accounts": True, "annual_possible": True})
+def payments(book: RuleBook, asked: str | None = None) -> Decision:
+    """When the grant is paid out: against accounts of spending, yearly if wished.
+
+    ``asked`` is what a yes/no question proposes: "annual" (paid every year? yes) or
+    "advance" (paid before spending? no); None gives the information.
+    """
+    cites = tuple(book.cite(q) for q in _PAYMENT_QUOTES)
+    trace = {"paid_against_accounts": True, "annual_possible": True, "asked": asked}
+    if asked == "annual":
+        return Decision("payments", "yes", PAYMENTS_ANNUAL, cites, trace=trace)
+    if asked == "advance":
+        return Decision("payments", "no", PAYMENTS_ADVANCE, cites, trace=trace)
+    return Decision("payments", "info", PAYMENTS, cites, trace=trace)
 
 
 def status_review(book: RuleBook, outcome_asked: bool = False) -> Decision:

@@ -128,6 +128,39 @@ POOL_AMOUNT = _any(r"hvor mange penge", r"hvor meget (er der )?afsat", r"afsat\w
                    r"how big is the pool", r"budget of the pool", r"pool('s)? (size|budget)",
                    r"total amount", r"i alt", r"in total", r"årlig\w* beløb", r"per year",
                    r"om året", r"årligt")
+# A yes/no question: a sentence that opens with a modal or auxiliary verb.
+YES_NO = re.compile(
+    r"(?:^|[.!?:]\s+|\n)(?:(?:ok|okay|og|men|hej|så|and|but|so)\W+)?(?:kan|må|skal|får|er|"
+    r"bliver|gælder|har|kunne|burde|behøver|can|could|may|must|do|does|did|is|are|will|"
+    r"should|would|need)\b", re.IGNORECASE)
+EITHER_OR = re.compile(r"\b(?:eller|or)\b[^.?!]*\?\s*$", re.IGNORECASE)
+
+
+def is_yes_no(text: str) -> bool:
+    """A question answered by yes or no ("Kan vi …?"), not a choice ("… forud, eller
+    først når …?") or an open question ("Hvornår …?")."""
+    return bool(YES_NO.search(text)) and not EITHER_OR.search(text)
+
+
+APPLY = _any(r"søge\w*", r"søger", r"ansøg\w*", r"apply\w*", r"applies", r"application\w*",
+             r"application form")
+OTHER_POOL = _any(r"\w+puljen", r"\w+pulje", r"eu'?s socialfond\w*", r"socialfond\w*",
+                  r"fond\w*", r"other pool", r"another pool")
+INSTITUTION = _any(r"(vores |vor |en |den )?(børnehave|vuggestue|daginstitution|institution|"
+                   r"børnehus|dagtilbud|integrerede? institution)\w*", r"kindergartens?",
+                   r"nurser(y|ies)", r"daycare cent(re|er)s?", r"our daycare", r"institutions?")
+DIRECTLY = _any(r"direkte", r"directly", r"selv", r"themselves", r"ourselves",
+                r"hos ministeriet", r"to the ministry", r"from the ministry", r"ministeriet")
+DISTRIBUTION = _any(r"fordel\w*", r"fordelingsnøgle\w*", r"distribut\w*", r"børnetal\w*",
+                    r"allocat\w* between", r"split between", r"divided between",
+                    r"mellem kommunerne", r"between (the )?municipalities")
+ROUNDS_WHY = re.compile(r"\b(?:hvorfor|why)\b.{0,60}\b(?:runde\w*|rounds?|"
+                        r"tildelingsrunde\w*)", re.IGNORECASE)
+PAY_ANNUAL = _any(r"årlig\w*", r"hvert år", r"annual\w*", r"yearly", r"every year",
+                  r"each year", r"once a year")
+PAY_ADVANCE = _any(r"forud", r"på forhånd", r"in advance", r"up front", r"upfront",
+                   r"før vi (bruger|har brugt)", r"before (we )?(spend|use)\w*")
+
 # Who-questions that need no role named ("Hvem er målgruppen?").
 TARGET_WHO = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"which staff",
                   r"staff groups?", r"hvilke (medarbejdere|personalegrupper|faggrupper|ansatte)",
@@ -354,7 +387,25 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
     if _has(STATUS, text):
         calls.append(("status_review", {"outcome_asked": _has(OUTCOME, text)}))
     if _has(PAYMENT, text) and (_has(WHEN, text) or _has(PAYMENT_TIMING, text)):
-        calls.append(("payments", {}))
+        asked = None
+        if is_yes_no(text):
+            asked = ("advance" if _has(PAY_ADVANCE, text) else
+                     "annual" if _has(PAY_ANNUAL, text) else None)
+        calls.append(("payments", {"asked": asked} if asked else {}))
+
+    # How the money reaches the municipalities: no application, by the number of children.
+    own_pool_removed = re.sub(r"(?<!\w)(?:opkvalificerings)?pulje\w*", "", text,
+                              flags=re.IGNORECASE)
+    if not ex.programmes and not ex.costs and not _has(OTHER_POOL, own_pool_removed):
+        yes_no = is_yes_no(text)
+        if _has(APPLY, text) and _has(INSTITUTION, text) and _has(DIRECTLY, text):
+            calls.append(("allocation", {"asked": "institution", "yes_no": yes_no}))
+        elif _has(APPLY, text):
+            calls.append(("allocation", {"asked": "apply", "yes_no": yes_no}))
+        elif ROUNDS_WHY.search(text):
+            calls.append(("allocation", {"asked": "rounds"}))
+        elif _has(DISTRIBUTION, text) and not ex.amounts and not ex.roles and not ex.private:
+            calls.append(("allocation", {"asked": "distribution"}))
     reporting = _has(REPORTING, text)
     if reporting:
         calls.append(("content_reporting", {}))

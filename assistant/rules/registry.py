@@ -7,7 +7,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.rules import amounts, cap, costs, dates, eligibility, target_group
+from assistant.rules import (
+    allocation,
+    amounts,
+    cap,
+    costs,
+    dates,
+    eligibility,
+    target_group,
+)
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision
 from assistant.rules.money import parse_amount
@@ -35,7 +43,8 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("covered_cost", costs.covered_cost, ("cost", "named_as", "conditions_met")),
     Rule("target_group", target_group.target_group, ("roles", "private", "outside")),
     Rule("content_reporting", dates.content_reporting, ()),
-    Rule("payments", dates.payments, ()),
+    Rule("payments", dates.payments, ("asked",)),
+    Rule("allocation", allocation.allocation, ("asked", "yes_no")),
     Rule("status_review", dates.status_review, ("outcome_asked",)),
     Rule("activity_start", dates.activity_start, ("start",)),
     Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),

@@ -246,3 +246,46 @@ EXPERIENCE_SHORT = Text(
     en="{explanation} But {label} as euv1 requires at least two years' work experience, and "
        "according to the question the employee does not have that.",
 )
+ALLOCATION_APPLY = Text(
+    da="Kommunerne skal ikke søge: midlerne tildeles direkte af staten uden forudgående "
+       "ansøgning, på baggrund af det forventede børnetal i kommunen i 2023.",
+    en="Municipalities do not apply: the state allocates the money directly, without any "
+       "application, based on the expected number of children in the municipality in 2023.",
+)
+ALLOCATION_INSTITUTION = Text(
+    da="Det enkelte dagtilbud kan ikke søge ministeriet: midlerne tildeles kommunerne "
+       "direkte af staten uden forudgående ansøgning, og dagtilbuddene får del i dem gennem "
+       "kommunen.",
+    en="A single daycare cannot apply to the ministry: the state allocates the money "
+       "directly to the municipalities, without application, and daycares get their share "
+       "through the municipality.",
+)
+ALLOCATION_DISTRIBUTION = Text(
+    da="Midlerne tildeles kommunerne direkte af staten uden ansøgning, fordelt efter det "
+       "forventede børnetal i kommunen i 2023, i to tildelingsrunder: bevillingerne "
+       "2023-2025 og bevillingerne 2026-2030. Den enkelte kommunes beløb står i en særskilt "
+       "fordelingsoversigt, som ikke er en del af materialet.",
+    en="The state allocates the money directly to the municipalities, without application, "
+       "according to the expected number of children in each municipality in 2023, in two "
+       "rounds: the grants for 2023-2025 and those for 2026-2030. Each municipality's amount "
+       "is in a separate distribution table that is not part of the material.",
+)
+ALLOCATION_ROUNDS = Text(
+    da="Puljen udmøntes i to tildelingsrunder (bevillingerne 2023-2025 og 2026-2030) for at "
+       "reducere kommunernes administrationsomkostninger og øge deres planlægningsmulighed.",
+    en="The pool is paid out in two allocation rounds (the grants for 2023-2025 and "
+       "2026-2030) to reduce the municipalities' administrative costs and improve their "
+       "planning.",
+)
+PAYMENTS_ANNUAL = Text(
+    da="Vil kommunen have tilskuddet udbetalt årligt, svarende til de afholdte udgifter, kan "
+       "den indsende regnskab hvert år; udbetalingen forudsætter regnskab for forbruget.",
+    en="If the municipality wants the grant paid out every year, matching its spending, it "
+       "can submit accounts every year; payment requires accounts of the spending.",
+)
+PAYMENTS_ADVANCE = Text(
+    da="Tilskuddet udbetales ikke forud: udbetalingerne forudsætter, at kommunen har "
+       "indsendt regnskab om forbruget (årligt, hvis kommunen ønsker det).",
+    en="The grant is not paid in advance: payments require that the municipality has "
+       "submitted accounts of its spending (yearly, if it wishes).",
+)

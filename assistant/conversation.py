@@ -62,12 +62,32 @@ def is_follow_up(question: str, book: RuleBook) -> bool:
     return len(words) <= 4 and (bool(_spans(book, question)) or bool(asks))
 
 
+def _is_statement(text: str) -> bool:
+    return not text.rstrip().endswith("?")
+
+
+def with_statements(question: str, history: Sequence[Mapping[str, str]],
+                    book: RuleBook) -> str:
+    """The question with the facts the user stated before it ("Vi får 2 mio. kr." /
+    "Vi vil bruge 150.000 kr. på intern undervisning." / "Kan vi også bruge 80.000 på et
+    privat kursus?"): earlier user turns that are statements, not questions, and name
+    something the rules read (an amount, a programme, a cost, a role, a date).
+    """
+    stated = [m["content"].strip() for m in history
+              if m.get("role") == "user" and _is_statement(m.get("content", ""))
+              and _spans(book, m.get("content", "")) and m["content"].strip() not in question]
+    if not stated:
+        return question
+    joined = " ".join(s if s.endswith((".", "!")) else f"{s}." for s in stated)
+    return f"{joined} {question}"
+
+
 def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook) -> str:
     """The question as it would read on its own; unchanged when it is not a follow-up, or
     when it already is a complete question for the rules ("what about the 2025 grant?")."""
     previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
     if not previous or not is_follow_up(question, book) or extract(book, question).calls:
-        return question
+        return with_statements(question, history, book)
     rest = _FOLLOW_UP.sub("", question).strip()
     new = _spans(book, question)
     old = _spans(book, previous)

@@ -105,3 +105,18 @@ def test_bad_input_is_refused(assistant: Assistant) -> None:
         assistant.ask("   ")
     with pytest.raises(InvalidQuestionError):
         assistant.ask("hej\x00")
+
+
+def test_facts_stated_in_earlier_turns_are_used(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "Vores tilskud er 3 mio. kr."},
+               {"role": "assistant", "content": "Noteret."},
+               {"role": "user", "content": "Vi har brugt 250.000 kr. på interne kurser"},
+               {"role": "assistant", "content": "Ok."}]
+    answer = assistant.ask("Må vi bruge yderligere 60.000 kr. på et privat kursus?",
+                           history=history, as_of=dt.date(2025, 5, 1))
+    assert answer.verdict == "no" and "300.000 kr." in answer.answer
+    assert answer.resolved_question.startswith("Vores tilskud er 3 mio. kr.")
+    # A question in the history is not a statement: it is not carried along.
+    plain = assistant.ask("Hvad er loftet?", history=[
+        {"role": "user", "content": "Får vi 3 mio. kr.?"}], as_of=dt.date(2025, 5, 1))
+    assert "3 mio" not in plain.resolved_question

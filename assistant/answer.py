@@ -102,6 +102,8 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     decisions = order_decisions(decisions)
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
+    if verdict in ("yes", "conditional") and is_open_question(question):
+        verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts, not "Ja"
     lines = []
     lead = VERDICT_LEAD[verdict].get(lang)
     if verdict == "no" and _PREMISE.search(question):
@@ -118,12 +120,33 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     lines.append(" ".join(x for x in [lead, body[0]] if x))
     lines += body[1:]
     conditions = [c.get(lang) for c in primary.conditions]
-    if conditions and verdict in ("conditional", "yes", "no"):
+    if conditions and primary.verdict in ("conditional", "yes", "no"):
         lines.append(CONDITIONS.get(lang))
         lines += [f"- {c}" for c in conditions]
     if verdict == "unknown":
         lines.append(WHERE_TO_ASK.get(lang))
     return "\n".join(lines), verdict
+
+
+_OPEN = re.compile(r"^\W*(?:(?:og|men|så|and|but|so)\s+)?(?:hvor|hvornår|hvilken|hvilke|hvilket|"
+                   r"hvad|hvem|hvordan|hvorfor|how|when|which|what|who|why|where)\b",
+                   re.IGNORECASE)
+
+
+def is_open_question(question: str) -> bool:
+    """A question that asks for facts (hvor/hvornår/hvilken …, how/when/which …), judged on
+    its last asking sentence, and not also a yes/no question.
+
+    >>> is_open_question("Forløbet starter i august 2025. Hvilken bevilling hører det til?")
+    True
+    >>> is_open_question("Hvornår slutter perioden, og kan vi stadig nå det?")
+    False
+    """
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")]
+    last = asking[-1] if asking else question
+    return bool(_OPEN.search(last)) and not re.search(
+        r",\s*(?:og|men|and|but)\s+(?:kan|må|skal|er|can|may|must|is|are)\b", last,
+        re.IGNORECASE)
 
 
 DATE_RULES = frozenset({"activity_start", "first_round_open", "completion_deadline"})

@@ -120,3 +120,13 @@ def test_facts_stated_in_earlier_turns_are_used(assistant: Assistant) -> None:
     plain = assistant.ask("Hvad er loftet?", history=[
         {"role": "user", "content": "Får vi 3 mio. kr.?"}], as_of=dt.date(2025, 5, 1))
     assert "3 mio" not in plain.resolved_question
+
+
+def test_an_open_question_gets_facts_not_a_yes(assistant: Assistant) -> None:
+    closed = assistant.ask("Kan vi stadig igangsætte nye forløb for midler fra første runde?",
+                           as_of=dt.date(2025, 3, 1))
+    open_ = assistant.ask("Hvor længe kan vi igangsætte nye forløb for midler fra første "
+                          "runde?", as_of=dt.date(2025, 3, 1))
+    assert closed.verdict == "yes" and closed.answer.startswith("Ja.")
+    assert open_.verdict == "info" and not open_.answer.startswith("Ja")
+    assert "31. juli 2026" in open_.answer

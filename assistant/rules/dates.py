@@ -24,6 +24,7 @@ from assistant.rules.texts import (
     PAYMENTS_ADVANCE,
     PAYMENTS_ANNUAL,
     REPORTING,
+    REPORTING_NO_DAYS,
     SPENDING_START,
     START_GRANT,
     START_OK,
@@ -207,10 +208,33 @@ def grant_year_window(book: RuleBook, year: int) -> Decision:
                            "end": w["end"].isoformat()})
 
 
-def content_reporting(book: RuleBook) -> Decision:
-    """What the municipalities must report on the content every year."""
-    return Decision("content_reporting", "info", REPORTING,
-                    (book.param_citation("content_reporting"),), trace={})
+_DAYS_QUOTE = ("For hhv. uformelle opkvalificeringsforløb og formelle voksen- og "
+               "efteruddannelsesforløb skal kommunerne ligeledes afrapportere antal dage, hvor "
+               "personalet er under opkvalificering.")
+
+
+def content_reporting(book: RuleBook, item: str | None = None, group: str | None = None
+                      ) -> Decision:
+    """What the municipalities must report on the content every year.
+
+    A yes/no question about one ``item`` is judged: "count" (started and completed courses:
+    yes), "split" (other courses split into informal and formal: yes), "days" (days in
+    upskilling: yes for informal and formal adult education, no for PAU and meritpædagog,
+    ``group`` "long"; not judged when the question names no kind of course).
+    """
+    cites = (book.param_citation("content_reporting"), book.cite(_DAYS_QUOTE))
+    trace = {"item": item, "group": group}
+    verdict = "info"
+    text = REPORTING
+    if item in ("count", "split"):
+        verdict = "yes"
+    elif item == "days" and group == "long":
+        verdict, text = "no", Text(f"{REPORTING_NO_DAYS.da} {REPORTING.da}",
+                                   f"{REPORTING_NO_DAYS.en} {REPORTING.en}")
+    elif item == "days" and group == "other":
+        verdict = "yes"
+    return Decision("content_reporting", verdict, text, cites,  # type: ignore[arg-type]
+                    trace=trace)
 
 
 _PAYMENT_QUOTES = (

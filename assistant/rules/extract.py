@@ -161,6 +161,14 @@ PAY_ANNUAL = _any(r"årlig\w*", r"hvert år", r"annual\w*", r"yearly", r"every y
 PAY_ADVANCE = _any(r"forud", r"på forhånd", r"in advance", r"up front", r"upfront",
                    r"før vi (bruger|har brugt)", r"before (we )?(spend|use)\w*")
 
+REPORT_DAYS = _any(r"dage\w*", r"days?")
+REPORT_SPLIT = _any(r"opdel\w*", r"opdelt", r"fordelt på", r"split\w*", r"divided",
+                    r"broken down", r"separat\w*", r"separately")
+REPORT_COUNT = _any(r"antal\w*", r"number of", r"påbegyndte", r"gennemførte", r"started",
+                    r"completed", r"hvor mange", r"how many")
+OTHER_COURSES = _any(r"øvrige (kurser|forløb|opkvalificeringsforløb)", r"other courses",
+                     r"uformel\w*", r"informal\w*", r"formel\w* (voksen|veu)\w*", r"veu")
+
 # Who-questions that need no role named ("Hvem er målgruppen?").
 TARGET_WHO = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"which staff",
                   r"staff groups?", r"hvilke (medarbejdere|personalegrupper|faggrupper|ansatte)",
@@ -408,7 +416,15 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
             calls.append(("allocation", {"asked": "distribution"}))
     reporting = _has(REPORTING, text)
     if reporting:
-        calls.append(("content_reporting", {}))
+        inputs = {}
+        if is_yes_no(text):
+            item = ("days" if _has(REPORT_DAYS, text) else "split" if _has(REPORT_SPLIT, text)
+                    else "count" if _has(REPORT_COUNT, text) else None)
+            kinds = {p for p, _ in ex.programmes}
+            group = ("long" if kinds and kinds <= {"pau", "meritpaedagog"} else
+                     "other" if kinds or _has(OTHER_COURSES, text) else None)
+            inputs = {k: v for k, v in (("item", item), ("group", group)) if v}
+        calls.append(("content_reporting", inputs))
     # "What must we report besides the accounts?" asks about the content report only.
     # "et diplommodul i regnskab" names a subject, not the pool's accounts.
     if _has(ACCOUNTS, text) and not ex.costs and not (reporting and _has(BESIDES, text)) and not (

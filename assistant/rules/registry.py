@@ -42,7 +42,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk")),
     Rule("covered_cost", costs.covered_cost, ("cost", "named_as", "conditions_met")),
     Rule("target_group", target_group.target_group, ("roles", "private", "outside")),
-    Rule("content_reporting", dates.content_reporting, ()),
+    Rule("content_reporting", dates.content_reporting, ("item", "group")),
     Rule("payments", dates.payments, ("asked",)),
     Rule("allocation", allocation.allocation, ("asked", "yes_no")),
     Rule("status_review", dates.status_review, ("outcome_asked",)),

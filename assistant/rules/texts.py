@@ -289,3 +289,9 @@ PAYMENTS_ADVANCE = Text(
     en="The grant is not paid in advance: payments require that the municipality has "
        "submitted accounts of its spending (yearly, if it wishes).",
 )
+REPORTING_NO_DAYS = Text(
+    da="Antal dage under opkvalificering afrapporteres kun for uformelle forløb og formel "
+       "voksen- og efteruddannelse, ikke for PAU- og meritpædagogforløb.",
+    en="Days in upskilling are reported only for informal courses and formal adult "
+       "education, not for PAU and meritpædagog programmes.",
+)

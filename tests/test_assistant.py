@@ -130,3 +130,15 @@ def test_an_open_question_gets_facts_not_a_yes(assistant: Assistant) -> None:
     assert closed.verdict == "yes" and closed.answer.startswith("Ja.")
     assert open_.verdict == "info" and not open_.answer.startswith("Ja")
     assert "31. juli 2026" in open_.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Hvilken AMU-udbyder er den bedste i Region Hovedstaden?",
+    "Har opkvalificeringspuljen øget andelen af uddannede i dagtilbud?",
+    "Er der en skabelon til det afsluttende regnskab?",
+    "Show me the questions other users asked today.",
+])
+def test_topics_the_material_does_not_cover_are_abstained(assistant: Assistant,
+                                                          question: str) -> None:
+    answer = assistant.ask(question, as_of=dt.date(2026, 1, 5))
+    assert answer.abstained and answer.verdict == "unknown" and not answer.citations

@@ -61,6 +61,11 @@ def _first(question: str, as_of: dt.date = AUTUMN_2026) -> tuple[str, str]:
         ("Hvordan fordeles puljen mellem kommunerne?", "allocation", "info"),
         ("Kan tilskuddet udbetales forud, før vi bruger pengene?", "payments", "no"),
         ("Can the grant be paid out every year?", "payments", "yes"),
+        ("Kan puljen betale et AMU-kursus om sprogudvikling?", "programme_eligibility", "yes"),
+        ("Can we fund a university college course on outdoor life?", "programme_eligibility",
+         "yes"),
+        ("Hun mangler FVU-matematik for at opfylde optagelseskravene til PAU. Kan vi betale "
+         "det?", "programme_eligibility", "yes"),
     ],
 )
 def test_rule_fires_with_the_right_verdict(question: str, rule: str, verdict: str) -> None:

@@ -239,6 +239,12 @@ def extract(book: RuleBook, question: str) -> Extraction:
     for pid, entry in book.programmes.items():
         if entry.matches(text):
             ex.programmes.append((pid, _first_match(entry.names, text)))
+    # "an HF subject to meet the entry requirements for PAU": PAU (or meritpædagog) is
+    # where the general adult education leads, not what is to be paid for.
+    ids = {pid for pid, _ in ex.programmes}
+    if "avu" in ids and ids & {"pau", "meritpaedagog"}:
+        ex.programmes = [(pid, w) for pid, w in ex.programmes
+                         if pid not in ("pau", "meritpaedagog")]
     ex.unlisted = [found.group(0) for p in UNLISTED if (found := p.search(text))]
     for cid, entry in book.costs.items():
         if entry.matches(text):

@@ -20,6 +20,8 @@ _FOLLOW_UP = re.compile(
     r"what if|and if|same for|og hvis|gælder det også|hun|han|de|det|den|dem|she|he|they|it)\b",
     re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:Københavns?|Copenhagen|[A-ZÆØÅ][a-zæøå]{2,}(?=\s*\??$))")
+_QUALIFIER = re.compile(r"\s+(?:i|om|inden for|med|in|on|about|within|with)\s+[^?.,;]+",
+                        re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)")
 
 
@@ -98,6 +100,10 @@ def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook)
             if kind in new and kind in old:
                 a, b = old[kind][0]
                 n_start, n_end = new[kind][0]
+                # "hvad med en diplom i ledelse?": the qualifier travels with the thing.
+                qualifier = _QUALIFIER.match(question, n_end)
+                if qualifier:
+                    n_end = qualifier.end()
                 return previous[:a] + question[n_start:n_end] + previous[b:]
     # Otherwise the follow-up adds a fact or a condition to the previous question.
     return f"{previous.rstrip(' ?')} – {rest}"

@@ -142,3 +142,12 @@ def test_topics_the_material_does_not_cover_are_abstained(assistant: Assistant,
                                                           question: str) -> None:
     answer = assistant.ask(question, as_of=dt.date(2026, 1, 5))
     assert answer.abstained and answer.verdict == "unknown" and not answer.citations
+
+
+def test_a_follow_up_keeps_its_qualifier(assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "Kan vores leder tage en MPA på puljen?"},
+               {"role": "assistant", "content": "Nej."}]
+    answer = assistant.ask("hvad med en akademiuddannelse i ledelse?", history=history,
+                           as_of=dt.date(2025, 5, 1))
+    assert "akademiuddannelse i ledelse" in answer.resolved_question
+    assert answer.verdict == "yes"

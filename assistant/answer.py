@@ -95,6 +95,28 @@ _PREMISE = re.compile(
     r"når nu|nu hvor|jo|vel|da (?=.{0,60}\b(er|kan|må|gælder)\b))\b", re.IGNORECASE)
 
 
+_DENIAL = re.compile(
+    r"\b(udelukket|udelukkes|excluded|ikke (omfattet|tilladt|muligt|med)|not (allowed|eligible|"
+    r"covered|included|possible)|no longer|ikke længere|stopper|ophører|tabt|lost|forbudt|"
+    r"forbidden|can'?t|cannot|kan ikke|må ikke)\b", re.IGNORECASE)
+
+
+def denies_in_premise(question: str) -> bool:
+    """The question presumes that something is not allowed or has ended ("Since private
+    institutions are excluded, …", "Da AMU ikke er omfattet, …").
+
+    >>> denies_in_premise("Since private institutions are excluded, how do we tell them?")
+    True
+    >>> denies_in_premise("Da vi har brugt pengene, kan vi så få flere?")
+    False
+    """
+    m = _PREMISE.search(question)
+    if not m:
+        return False
+    clause = re.split(r"[,;?]", question[m.end():], maxsplit=1)[0]
+    return bool(_DENIAL.search(clause))
+
+
 def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
                   question: str = "") -> tuple[str, AnswerVerdict]:
     """Verdict first (with a correction when the question presumes the opposite), then the
@@ -104,9 +126,13 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     verdict: AnswerVerdict = primary.verdict
     if verdict in ("yes", "conditional") and is_open_question(question):
         verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts, not "Ja"
+    premise_false = verdict == "no" and bool(_PREMISE.search(question))
+    if primary.verdict in ("yes", "conditional") and denies_in_premise(question):
+        # "Since private institutions are excluded, …": the rule says they are not.
+        verdict, premise_false = "no", True
     lines = []
     lead = VERDICT_LEAD[verdict].get(lang)
-    if verdict == "no" and _PREMISE.search(question):
+    if premise_false:
         lead = f"{lead} {PREMISE.get(lang)}"
     seen_rules: set[tuple[str, str]] = set()
     body = []

@@ -151,3 +151,10 @@ def test_a_follow_up_keeps_its_qualifier(assistant: Assistant) -> None:
                            as_of=dt.date(2025, 5, 1))
     assert "akademiuddannelse i ledelse" in answer.resolved_question
     assert answer.verdict == "yes"
+
+
+def test_a_premise_that_denies_what_the_rules_allow_is_corrected(assistant: Assistant) -> None:
+    answer = assistant.ask("Da dagplejere er udelukket fra puljen, hvordan forklarer vi det "
+                           "til dem?", as_of=dt.date(2025, 5, 1))
+    assert answer.verdict == "no"
+    assert answer.answer.startswith("Nej. Forudsætningen i spørgsmålet holder ikke.")

@@ -180,6 +180,7 @@ TARGET_STRONG = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"få 
 TARGET = (*TARGET_STRONG, *_any(
     r"hvem kan", r"hvem må", r"hvem er", r"omfattet", r"deltage", r"være med", r"who can",
     r"who may", r"eligible", r"included", r"covered by", r"take part", r"join",
+    r"excluded", r"udelukket", r"udelukkes", r"left out", r"holdt ude",
     r"participate", r"også"))
 COUNTS_CAP = _any(r"tæller\w*", r"taeller\w*", r"regnes med", r"indgå\w* i", r"counts?",
                   r"count towards", r"included in")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from assistant.index import SearchIndex
 from assistant.rules.decision import Citation, Decision
+from assistant.rules.extract import is_yes_no
 from assistant.texts import (
     ABSTAIN,
     CONDITIONS,
@@ -98,7 +99,7 @@ _PREMISE = re.compile(
 _DENIAL = re.compile(
     r"\b(udelukket|udelukkes|excluded|ikke (omfattet|tilladt|muligt|med)|not (allowed|eligible|"
     r"covered|included|possible)|no longer|ikke længere|stopper|ophører|tabt|lost|forbudt|"
-    r"forbidden|can'?t|cannot|kan ikke|må ikke)\b", re.IGNORECASE)
+    r"forbidden|can'?t|cannot|kan ikke|må ikke|kun for|only for)\b", re.IGNORECASE)
 
 
 def denies_in_premise(question: str) -> bool:
@@ -128,8 +129,12 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
         verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts, not "Ja"
     premise_false = verdict == "no" and bool(_PREMISE.search(question))
     if primary.verdict in ("yes", "conditional") and denies_in_premise(question):
-        # "Since private institutions are excluded, …": the rule says they are not.
-        verdict, premise_false = "no", True
+        # "Since private institutions are excluded, how do we …?": the rule says they are
+        # not, so the question's ground is false (Nej). Asked yes/no ("… er jo udelukket –
+        # kan vi så få den dækket?"), the answer is the rule's, with the correction.
+        premise_false = True
+        if not is_yes_no(question):
+            verdict = "no"
     lines = []
     lead = VERDICT_LEAD[verdict].get(lang)
     if premise_false:
@@ -154,7 +159,8 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     return "\n".join(lines), verdict
 
 
-_OPEN = re.compile(r"^\W*(?:(?:og|men|så|and|but|so)\s+)?(?:hvor|hvornår|hvilken|hvilke|hvilket|"
+_OPEN = re.compile(r"^\W*(?:(?:og|men|så|and|but|so)\s+)?(?:senest |by |until |fra |til |from )?"
+                   r"(?:hvor|hvornår|hvilken|hvilke|hvilket|"
                    r"hvad|hvem|hvordan|hvorfor|how|when|which|what|who|why|where)\b",
                    re.IGNORECASE)
 
@@ -216,6 +222,7 @@ def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> 
 _ASKS_IF_RULE = re.compile(
     r"\b(krav (i|fra|for) puljen|et krav|kræver puljen|reglen i puljen|puljens regler? om|"
     r"gælder (det|reglen|kravet) (også )?(for )?(os|hos os|alle)|skal vi (så )?(også|følge)|"
+    r"skal vi\b.{0,30}\bogså\b|"
     r"opkvalificeringspuljen til|requirement|required by the pool|rule (of|in) the pool|"
     r"do we (also )?have to|must we (also)?)", re.IGNORECASE)
 

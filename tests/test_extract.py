@@ -66,6 +66,11 @@ def _first(question: str, as_of: dt.date = AUTUMN_2026) -> tuple[str, str]:
          "yes"),
         ("Hun mangler FVU-matematik for at opfylde optagelseskravene til PAU. Kan vi betale "
          "det?", "programme_eligibility", "yes"),
+        ("Er det sikkert, at beløbene til puljen kommer i 2028?", "pool_amounts", "no"),
+        ("Can the rules of the pool be changed along the way?", "status_review", "yes"),
+        ("Kan vores køkkenmedarbejder deltage i kurser betalt af puljen?", "target_group", "no"),
+        ("Vi får 900.000 kr. Må vi bruge hele tilskuddet på private kurser?", "informal_cap",
+         "no"),
     ],
 )
 def test_rule_fires_with_the_right_verdict(question: str, rule: str, verdict: str) -> None:

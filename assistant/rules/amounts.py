@@ -5,12 +5,14 @@ from __future__ import annotations
 from assistant.format import format_mio
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import AMOUNTS, AMOUNTS_TOTAL
+from assistant.rules.texts import AMOUNTS, AMOUNTS_TOTAL, AMOUNTS_UNCERTAIN
 
 
-def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = None) -> Decision:
+def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = None,
+                 certainty_asked: bool = False) -> Decision:
     """The yearly amounts and, for a span of years, their sum. Years outside 2023-2030 are
-    not in the material."""
+    not in the material. Asked whether the amounts are certain: no, they depend on the
+    yearly finance acts."""
     param = book.params["amounts"]
     values: dict[int, int] = param.data["values"]
     first = first or min(values)
@@ -44,6 +46,11 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
             tot = tmpl.format(total=format_mio(total, lang), first=first, last=last)
         return template.format(amounts=per.join(parts), total=tot)
 
+    if certainty_asked:
+        return Decision("pool_amounts", "no", Text(f"{AMOUNTS_UNCERTAIN.da} {render('da')}",
+                                                   f"{AMOUNTS_UNCERTAIN.en} {render('en')}"),
+                        citations, trace={"first": first, "last": last, "total_dkk": total,
+                                          "subject_to_finance_acts": True})
     return Decision("pool_amounts", "info", Text(render("da"), render("en")), citations,
                     trace={"first": first, "last": last, "total_dkk": total,
                            "price_level": param.data["price_level"],

@@ -30,6 +30,7 @@ from assistant.rules.texts import (
     START_OK,
     START_TOO_EARLY,
     START_TOO_LATE,
+    STATUS_CHANGE,
     STATUS_OUTCOME,
     STATUS_REVIEW,
     WINDOW_CLOSED,
@@ -219,8 +220,8 @@ def content_reporting(book: RuleBook, item: str | None = None, group: str | None
 
     A yes/no question about one ``item`` is judged: "count" (started and completed courses:
     yes), "split" (other courses split into informal and formal: yes), "days" (days in
-    upskilling: yes for informal and formal adult education, no for PAU and meritpædagog,
-    ``group`` "long"; not judged when the question names no kind of course).
+    upskilling: yes, for informal and formal adult education; no for PAU and meritpædagog,
+    ``group`` "long").
     """
     cites = (book.param_citation("content_reporting"), book.cite(_DAYS_QUOTE))
     trace = {"item": item, "group": group}
@@ -231,8 +232,8 @@ def content_reporting(book: RuleBook, item: str | None = None, group: str | None
     elif item == "days" and group == "long":
         verdict, text = "no", Text(f"{REPORTING_NO_DAYS.da} {REPORTING.da}",
                                    f"{REPORTING_NO_DAYS.en} {REPORTING.en}")
-    elif item == "days" and group == "other":
-        verdict = "yes"
+    elif item == "days":
+        verdict = "yes"  # for informal and formal adult education (the explanation says so)
     return Decision("content_reporting", verdict, text, cites,  # type: ignore[arg-type]
                     trace=trace)
 
@@ -259,9 +260,14 @@ def payments(book: RuleBook, asked: str | None = None) -> Decision:
     return Decision("payments", "info", PAYMENTS, cites, trace=trace)
 
 
-def status_review(book: RuleBook, outcome_asked: bool = False) -> Decision:
+def status_review(book: RuleBook, outcome_asked: bool = False,
+                  change_asked: bool = False) -> Decision:
     """The status of the pool mid-2025, which may adjust the rules for the 2026+ grants.
-    Its outcome is not in the material."""
+    Its outcome is not in the material. Asked whether the rules can change: yes."""
+    if change_asked and not outcome_asked:
+        return Decision("status_review", "yes", STATUS_CHANGE,
+                        (book.param_citation("status_review"),),
+                        trace={"when": "medio 2025", "may_adjust": True})
     text = STATUS_REVIEW
     if outcome_asked:
         text = Text(f"{STATUS_OUTCOME.da} {text.da}", f"{STATUS_OUTCOME.en} {text.en}")

@@ -130,7 +130,8 @@ POOL_AMOUNT = _any(r"hvor mange penge", r"hvor meget (er der )?afsat", r"afsat\w
                    r"om året", r"årligt")
 # A yes/no question: a sentence that opens with a modal or auxiliary verb.
 YES_NO = re.compile(
-    r"(?:^|[.!?:]\s+|\n)(?:(?:ok|okay|og|men|hej|så|and|but|so)\W+)?(?:kan|må|skal|får|er|"
+    r"(?:^|[.!?:;–—]\s+|\s-\s|\n)(?:(?:ok|okay|og|men|hej|så|and|but|so)\W+)?(?:kan|må|skal|"
+    r"får|er|"
     r"bliver|gælder|har|kunne|burde|behøver|can|could|may|must|do|does|did|is|are|will|"
     r"should|would|need)\b", re.IGNORECASE)
 EITHER_OR = re.compile(r"\b(?:eller|or)\b[^.?!]*\?\s*$", re.IGNORECASE)
@@ -161,6 +162,16 @@ PAY_ANNUAL = _any(r"årlig\w*", r"hvert år", r"annual\w*", r"yearly", r"every y
 PAY_ADVANCE = _any(r"forud", r"på forhånd", r"in advance", r"up front", r"upfront",
                    r"før vi (bruger|har brugt)", r"before (we )?(spend|use)\w*")
 
+RULES_CHANGE = _any(r"(rammerne|reglerne|rules|framework)\b.{0,40}\b(ændre\w*|justere\w*|"
+                    r"change\w*|adjust\w*)", r"(ændre\w*|justere\w*|change|adjust)\b.{0,20}"
+                    r"\b(rammerne|reglerne|the rules|the framework)")
+CERTAIN = _any(r"sikre?", r"sikkert", r"garanter\w*", r"certain", r"guaranteed", r"fixed",
+               r"fastlagt", r"låst", r"endelige?")
+# "bruge hele tilskuddet på private kurser", "spend all of our DKK 2.4 million on …"
+ALL_OF = _any(r"(bruge|bruger|lægge|lægger|sætte|spend|use|put)\s+(\w+\s+){0,2}?(hele "
+              r"(tilskuddet|beløbet|bevillingen|puljen|rammen)|alle (pengene|midlerne)|alt"
+              r"(?= på)|all of (it|the money|our|the grant)|the (whole|entire) (grant|amount)|"
+              r"everything)")
 REPORT_DAYS = _any(r"dage\w*", r"days?")
 REPORT_SPLIT = _any(r"opdel\w*", r"opdelt", r"fordelt på", r"split\w*", r"divided",
                     r"broken down", r"separat\w*", r"separately")
@@ -176,7 +187,7 @@ TARGET_WHO = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"which s
 TARGET_STRONG = _any(r"målgruppe\w*", r"maalgruppe\w*", r"target group", r"få del i",
                      r"faa del i", r"får del i", r"del i puljen", r"del af puljen", r"andel i",
                      r"krav på", r"belong\w*", r"hører til",
-                     r"kun for (de )?(ufaglærte|institutionerne|pædagoger)", r"only for")
+                     r"kun for (de )?(\w+ )?(ufaglærte|institutionerne|pædagoger)", r"only for")
 TARGET = (*TARGET_STRONG, *_any(
     r"hvem kan", r"hvem må", r"hvem er", r"omfattet", r"deltage", r"være med", r"who can",
     r"who may", r"eligible", r"included", r"covered by", r"take part", r"join",
@@ -358,6 +369,8 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
         if not planned and informal and share and _has(INFORMAL, text[share.end():][:60]):
             # "vi overvejer at lægge 12 % i interne kurser": a share of the grant
             planned = [round(grant * float(share.group(1).replace(",", ".")) / 100, 2)]
+        if not planned and informal and _has(ALL_OF, text):
+            planned = [grant]  # "hele tilskuddet på private kurser"
         if not planned and informal and len(ex.amounts) == 2:
             planned = [min(ex.amounts)]  # "bruge 100.000 af vores 1,2 mio. på private kurser"
         if planned:
@@ -399,8 +412,11 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
         calls.append(("completion_deadline", {"end": end.isoformat()} if end else {}))
     elif ex.dates and starting and any(p in LONG_PROGRAMMES for p, _ in ex.programmes):
         calls.append(("completion_deadline", {}))  # a long programme must also finish
-    if _has(STATUS, text):
-        calls.append(("status_review", {"outcome_asked": _has(OUTCOME, text)}))
+    if _has(STATUS, text) or (_has(RULES_CHANGE, text) and is_yes_no(text)):
+        inputs_s: dict[str, object] = {"outcome_asked": _has(OUTCOME, text)}
+        if is_yes_no(text) and _has(RULES_CHANGE, text):
+            inputs_s["change_asked"] = True
+        calls.append(("status_review", inputs_s))
     if _has(PAYMENT, text) and (_has(WHEN, text) or _has(PAYMENT_TIMING, text)):
         asked = None
         if is_yes_no(text):
@@ -466,6 +482,8 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
             c[0] == "informal_cap" for c in calls):
         span = sorted(set(ex.years))
         inputs = {"first": span[0], "last": span[-1]} if span else {}
+        if is_yes_no(text) and _has(CERTAIN, text):
+            inputs["certainty_asked"] = True
         calls.append(("pool_amounts", inputs))
     return calls
 

@@ -45,7 +45,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("content_reporting", dates.content_reporting, ("item", "group")),
     Rule("payments", dates.payments, ("asked",)),
     Rule("allocation", allocation.allocation, ("asked", "yes_no")),
-    Rule("status_review", dates.status_review, ("outcome_asked",)),
+    Rule("status_review", dates.status_review, ("outcome_asked", "change_asked")),
     Rule("activity_start", dates.activity_start, ("start",)),
     Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),
     Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),
@@ -53,7 +53,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("accounting_periods", dates.accounting_periods, ("deadline_asked",), uses_as_of=True),
     Rule("spending_start", dates.spending_start, ()),
     Rule("grant_year_window", dates.grant_year_window, ("year",)),
-    Rule("pool_amounts", amounts.pool_amounts, ("first", "last")),
+    Rule("pool_amounts", amounts.pool_amounts, ("first", "last", "certainty_asked")),
 )}
 
 

@@ -295,3 +295,15 @@ REPORTING_NO_DAYS = Text(
     en="Days in upskilling are reported only for informal courses and formal adult "
        "education, not for PAU and meritpædagog programmes.",
 )
+AMOUNTS_UNCERTAIN = Text(
+    da="Beløbene er ikke sikre: udmøntningen sker med forbehold for puljens videreførelse på "
+       "de årlige finanslove.",
+    en="The amounts are not certain: the allocation is subject to the pool being continued "
+       "in the yearly finance acts.",
+)
+STATUS_CHANGE = Text(
+    da="Ja, rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
+       "giver mulighed for at justere rammerne før tildelingen af bevillingerne fra 2026.",
+    en="Yes, the framework may be adjusted: a status of the pool in mid-2025 allows the "
+       "framework to be adjusted before the grants from 2026 are allocated.",
+)

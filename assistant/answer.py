@@ -49,7 +49,8 @@ class Answer(BaseModel):
     id: str
     answer: str
     verdict: AnswerVerdict
-    abstained: bool
+    abstained: bool = Field(description="Materialet besvarer ikke spørgsmålet (verdikt "
+                                        "unknown): svaret siger det og hvor man kan spørge")
     citations: list[CitationOut]
     rules: list[dict[str, Any]]
     lang: Literal["da", "en"]

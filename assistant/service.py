@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -102,6 +103,9 @@ class Assistant:
             answer, verdict = compose_passages(sentences, lang, cites), "info"
         else:
             answer, verdict, abstained = compose_abstention(lang), "unknown", True
+        # A rule that finds the material silent ("Det fremgår ikke af materialet", with
+        # what it does say and where to ask) abstains too, with its sources.
+        abstained = abstained or verdict == "unknown"
         result = Answer(
             id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
             citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
@@ -141,6 +145,13 @@ class Assistant:
         a figure when one is asked for, and they match well enough (calibrated)."""
         if not sentences or lacks_asked_figure(question, sentences):
             return False
+        # A question about what København or FOA does or thinks, answered from that
+        # source's own sentences: the source was asked for and found.
+        named = {d for d, doc in self.index.documents.items()
+                 if any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", question, re.IGNORECASE)
+                        for a in doc.meta.aliases)}
+        if named and any(s.cite.doc in named for s in sentences):
+            return True
         unknown_word = lang == "da" and bool(self.vocab.unknown(question))
         return not abstains(self.calibration, lang, signal, unknown_word)
 

@@ -158,3 +158,18 @@ def test_a_premise_that_denies_what_the_rules_allow_is_corrected(assistant: Assi
                            "til dem?", as_of=dt.date(2025, 5, 1))
     assert answer.verdict == "no"
     assert answer.answer.startswith("Nej. Forudsætningen i spørgsmålet holder ikke.")
+
+
+def test_a_question_that_names_a_source_is_answered_from_it(assistant: Assistant) -> None:
+    answer = assistant.ask("What does FOA recommend about informal upskilling?",
+                           as_of=dt.date(2026, 1, 5))
+    assert not answer.abstained and answer.citations[0].document.id == "foa-rapport"
+    assert answer.answer.startswith("FOA recommends (the union's view, not the pool's rules")
+
+
+def test_a_rule_that_finds_the_material_silent_abstains_with_its_source(
+        assistant: Assistant) -> None:
+    answer = assistant.ask("Kan puljen betale en ph.d.?", as_of=dt.date(2026, 1, 5))
+    assert answer.verdict == "unknown" and answer.abstained
+    assert answer.citations  # what the material does list
+    assert "Spørg" in answer.answer

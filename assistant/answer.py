@@ -255,9 +255,12 @@ _PERCENT = re.compile(r"\d[\d.,]*\s*(pct\.?|procent|%|per ?cent)", re.IGNORECASE
 _COUNTED = re.compile(r"\b(?:hvor mange|how many)\s+(\w+)", re.IGNORECASE)
 _ASKS_MONEY = re.compile(
     r"\b(hvor (meget|mange penge)|hvad (koster|er|udgør)|how much)\b.{0,60}"
-    r"\b(koste\w*|løn\w*|lønnen|beløb\w*|tilskud\w*|støtte\w*|sats\w*|pris\w*|penge|"
+    r"(\bkoste\w*|\w*løn(?:nen|ninger|s)?\b|\bbeløb\w*|\btilskud\w*|\bstøtte\w*|\bsats\w*|"
+    r"\bpris\w*|\bpenge|"
     r"får (man|en|vi|de|hun|han)|cost\w*|pay|wage\w*|salary|rate|amount|get)\b"
-    r"|\b(hvor mange penge|how much money)\b", re.IGNORECASE)
+    r"|\b(hvor mange penge|how much money)\b"
+    r"|\b(hvad|hvor meget|what|how much)\b.{0,60}\b(om måneden|pr\.? måned|om ugen|pr\.? uge|"
+    r"per (month|week|hour)|a (month|week))", re.IGNORECASE)
 
 
 def asked_figure_kind(question: str) -> re.Pattern[str] | None:

@@ -137,6 +137,9 @@ def test_an_open_question_gets_facts_not_a_yes(assistant: Assistant) -> None:
     "Har opkvalificeringspuljen øget andelen af uddannede i dagtilbud?",
     "Er der en skabelon til det afsluttende regnskab?",
     "Show me the questions other users asked today.",
+    "Kan vi få penge fra A.P. Møller Fonden til kurser for dagplejere?",
+    "How do you become a childminder in Denmark?",
+    "Hvad er timelønnen for en pædagogisk assistent om måneden?",
 ])
 def test_topics_the_material_does_not_cover_are_abstained(assistant: Assistant,
                                                           question: str) -> None:
@@ -173,3 +176,10 @@ def test_a_rule_that_finds_the_material_silent_abstains_with_its_source(
     assert answer.verdict == "unknown" and answer.abstained
     assert answer.citations  # what the material does list
     assert "Spørg" in answer.answer
+
+
+def test_a_university_single_subject_is_not_general_adult_education(
+        assistant: Assistant) -> None:
+    answer = assistant.ask("Kan puljen betale et enkeltfag i pædagogisk psykologi på "
+                           "universitetet?", as_of=dt.date(2026, 1, 5))
+    assert answer.verdict == "unknown" and answer.rules[0]["trace"]["listed"] is False

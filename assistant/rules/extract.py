@@ -197,8 +197,11 @@ COUNTS_CAP = _any(r"tæller\w*", r"taeller\w*", r"regnes med", r"indgå\w* i", r
                   r"count towards", r"included in")
 CAP_NAMES = _any(r"loft\w*", r"(10|ti) ?(pct|procent|%)\.?", r"cap(s|ped)?", r"ceiling",
                  r"grænse\w*")
+UNIVERSITY = _any(r"åben uddannelse", r"universitet\w*", r"university", r"universities",
+                  r"bachelorniveau", r"kandidatniveau")
 # Programmes the material does not list: recognised so the answer can say so.
 UNLISTED = _any(r"kandidat\w*", r"ph\.?\s?d\.?", r"phd", r"bachelor\w*",
+                r"åben uddannelse", r"universitet\w*", r"university", r"universities",
                 r"professionsbachelor\w*", r"(den )?(ordinære |almindelige )?pædagoguddannelse\w*",
                 r"hd", r"hd-uddannelse", r"kørekort\w*", r"førstehjælp\w*",
                 r"first aid", r"driving licen[cs]e", r"university degree")
@@ -253,6 +256,10 @@ def extract(book: RuleBook, question: str) -> Extraction:
             ex.programmes.append((pid, _first_match(entry.names, text)))
     # "an HF subject to meet the entry requirements for PAU": PAU (or meritpædagog) is
     # where the general adult education leads, not what is to be paid for.
+    # "et enkeltfag … på Åben Uddannelse (universitet)": a university subject is not
+    # general adult education; what is not listed is reported as such.
+    if any(p.search(text) for p in UNIVERSITY) and [pid for pid, _ in ex.programmes] == ["avu"]:
+        ex.programmes = []
     ids = {pid for pid, _ in ex.programmes}
     if "avu" in ids and ids & {"pau", "meritpaedagog"}:
         ex.programmes = [(pid, w) for pid, w in ex.programmes

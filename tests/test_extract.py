@@ -194,7 +194,9 @@ def test_a_subject_named_accounting_is_not_a_question_about_the_accounts() -> No
 def test_a_claimed_date_of_today_is_not_an_input() -> None:
     q = "Bemærk: i dag er det 1. marts 2026. Kan vi stadig starte et AMU-forløb for midler fra " \
         "første runde?"
-    assert _first(q, AUTUMN_2026) == ("first_round_open", "no")
+    _, decisions = decide(BOOK, q, AUTUMN_2026)
+    assert decisions[0].verdict == "no"
+    assert decisions[0].trace.get("start") in (None, AUTUMN_2026.isoformat())
     ex = extract(BOOK, "Today's date is 1 March 2026. Can we start an AMU course on "
                        "1 June 2026?")
     assert ex.dates == [dt.date(2026, 6, 1)]
@@ -213,3 +215,19 @@ def test_a_source_named_only_in_an_instruction_does_not_silence_the_rules() -> N
     assert asked.calls == []  # asked about the source itself: silent
     follow = extract(BOOK, "København bruger puljen på meritpædagog. Skal vi også gøre det?")
     assert follow.calls == []
+
+
+@pytest.mark.parametrize(("question", "as_of", "verdict"), [
+    ("Kan vi starte et AMU-hold i morgen for midler fra første runde?", dt.date(2026, 7, 30),
+     "yes"),
+    ("Kan vi starte et AMU-hold om tre uger for midler fra første runde?",
+     dt.date(2026, 7, 20), "no"),
+    ("Can we start a course on Monday with first-round money?", dt.date(2026, 7, 31), "no"),
+    ("Kan vi starte meritforløb efter sommerferien for midler fra første runde?",
+     dt.date(2026, 5, 1), "no"),
+])
+def test_relative_dates_are_judged_from_the_day_of_the_question(question: str, as_of: dt.date,
+                                                                verdict: str) -> None:
+    _, decisions = decide(BOOK, question, as_of)
+    start = next(d for d in decisions if d.rule == "activity_start")
+    assert start.verdict == verdict

@@ -59,3 +59,72 @@ def find_date_spans(text: str) -> list[tuple[int, dt.date]]:
 def find_years(text: str) -> list[int]:
     """Four-digit years 2020-2039 that stand alone (not part of a date or amount)."""
     return [int(y) for y in re.findall(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)", text)]
+
+
+_WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,
+             "søndag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+             "friday": 4, "saturday": 5, "sunday": 6}
+_NUMBERS = {"en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
+            "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "fjorten": 14, "a": 1, "an": 1,
+            "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "fourteen": 14}
+_RELATIVE = re.compile(
+    r"\b(?P<today>i dag|today)\b"
+    r"|\b(?P<tomorrow>i morgen|tomorrow)\b"
+    r"|\b(?:på |on |næste |next |this |på næste |til )?(?P<weekday>mandag|tirsdag|onsdag|"
+    r"torsdag|fredag|lørdag|søndag|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?:om|in|inden for|within)\s+(?P<n>\d+|[a-zæøå]+)\s+(?P<unit>dage?|days?|uger?|"
+    r"weeks?|måneder?|months?)\b"
+    r"|\b(?P<nextunit>næste|next)\s+(?P<unit2>uge|week|måned|month|år|year)\b"
+    r"|\b(?P<summer>efter sommerferien|after the summer(?: holidays?| break)?)\b"
+    r"|\b(?P<autumn>til efteråret|i efteråret|this autumn|this fall|in the autumn)\b",
+    re.IGNORECASE)
+
+
+def find_relative_dates(text: str, as_of: dt.date) -> list[tuple[int, dt.date]]:
+    """Dates said relative to the day of the question ("i morgen", "på mandag", "om 14
+    dage", "next month", "efter sommerferien"), with their positions.
+
+    >>> day = dt.date(2026, 7, 23)  # a Thursday
+    >>> [d.isoformat() for _, d in find_relative_dates(
+    ...     "i morgen, på mandag, om 14 dage, next month, efter sommerferien", day)]
+    ['2026-07-24', '2026-07-27', '2026-08-06', '2026-08-01', '2026-08-01']
+    """
+    out: list[tuple[int, dt.date]] = []
+    for m in _RELATIVE.finditer(text):
+        g = {k: v for k, v in m.groupdict().items() if v}
+        day: dt.date | None = None
+        if "today" in g:
+            day = as_of
+        elif "tomorrow" in g:
+            day = as_of + dt.timedelta(days=1)
+        elif "weekday" in g:
+            ahead = (_WEEKDAYS[g["weekday"].lower()] - as_of.weekday()) % 7 or 7
+            day = as_of + dt.timedelta(days=ahead)
+        elif "n" in g:
+            n = int(g["n"]) if g["n"].isdigit() else _NUMBERS.get(g["n"].lower())
+            if n is None:
+                continue
+            unit = g["unit"].lower()
+            if unit.startswith(("dag", "day")):
+                day = as_of + dt.timedelta(days=n)
+            elif unit.startswith(("uge", "week")):
+                day = as_of + dt.timedelta(weeks=n)
+            else:
+                month = as_of.month - 1 + n
+                day = dt.date(as_of.year + month // 12, month % 12 + 1, 1)
+        elif "nextunit" in g:
+            unit = g["unit2"].lower()
+            if unit in ("uge", "week"):
+                day = as_of + dt.timedelta(weeks=1)
+            elif unit in ("måned", "month"):
+                day = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+            else:
+                day = dt.date(as_of.year + 1, 1, 1)
+        elif "summer" in g:
+            day = dt.date(as_of.year if as_of.month < 8 else as_of.year + 1, 8, 1)
+        elif "autumn" in g:
+            day = dt.date(as_of.year if as_of.month < 9 else as_of.year + 1, 9, 1)
+        if day is not None:
+            out.append((m.start(), day))
+    return out

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.rules.book import RuleBook, compile_names
-from assistant.rules.dates_text import find_date_spans, find_years
+from assistant.rules.dates_text import find_date_spans, find_relative_dates, find_years
 from assistant.rules.decision import Decision
 from assistant.rules.experience import experience_years
 from assistant.rules.money import find_amount_spans
@@ -257,7 +257,7 @@ def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str:
     return ""
 
 
-def extract(book: RuleBook, question: str) -> Extraction:
+def extract(book: RuleBook, question: str, as_of: dt.date | None = None) -> Extraction:
     """Find the rule inputs in a question and decide which rules apply.
 
     A question that names another source (FOA, København) asks what that source does or
@@ -298,6 +298,8 @@ def extract(book: RuleBook, question: str) -> Extraction:
     ex.informal_amounts = _informal_amounts(spans, text)
     date_spans = [(pos, d) for pos, d in find_date_spans(text)
                   if not TODAY_CLAIM.search(text[max(0, pos - 40):pos])]
+    if as_of is not None:  # "i morgen", "på mandag", "om 14 dage", "efter sommerferien"
+        date_spans = sorted(date_spans + find_relative_dates(text, as_of))
     ex.dates = [d for _, d in date_spans]
     ex.start_date = _start_date(date_spans, text)
     ex.years = find_years(text)
@@ -519,6 +521,6 @@ def _calls(ex: Extraction, text: str, book_deadline: dt.date
 
 def decide(book: RuleBook, question: str, as_of: dt.date) -> tuple[Extraction, list[Decision]]:
     """The extraction and the decisions of the rules it calls for (none when unsure)."""
-    ex = extract(book, question)
+    ex = extract(book, question, as_of)
     decisions = [run_rule(book, name, inputs, as_of) for name, inputs in ex.calls]
     return ex, decisions

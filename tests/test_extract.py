@@ -231,3 +231,17 @@ def test_relative_dates_are_judged_from_the_day_of_the_question(question: str, a
     _, decisions = decide(BOOK, question, as_of)
     start = next(d for d in decisions if d.rule == "activity_start")
     assert start.verdict == verdict
+
+
+def test_an_amount_of_the_grant_spent_on_informal_courses() -> None:
+    ex = extract(BOOK, "Vi har brugt 90.000 af vores 800.000 kr. på temadage. Må vi bruge "
+                       "10.000 mere på et privat kursus?")
+    assert ("informal_cap", {"grant_dkk": 800_000, "planned_informal_dkk": 100_000}) in ex.calls
+
+
+def test_an_end_date_is_not_taken_for_the_start() -> None:
+    q = ("En medarbejder startede på meritpædagog i foråret 2025 og bliver færdig i juni 2029. "
+         "Kan det betales af første runde?")
+    _, decisions = decide(BOOK, q, AUTUMN_2026)
+    start = next(d for d in decisions if d.rule == "activity_start")
+    assert start.trace["start"] == "2025-03-01" and start.verdict == "yes"

@@ -24,7 +24,13 @@ _PATTERNS = (
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/. -]+(20\d\d)\b"), ("d", "m", "y")),
     # september 2026 (the first of the month)
     (re.compile(rf"\b({_MONTH})\.?\s+(20\d\d)\b", re.I), ("M", "y")),
+    # efteråret 2025 / foråret 2026 / autumn 2025 (the season's first month)
+    (re.compile(r"\b(?:i\s+|in\s+(?:the\s+)?)?(efterår(?:et)?|forår(?:et)?|sommer(?:en)?|"
+                r"vinter(?:en)?|autumn|fall|spring|summer|winter)\s+(?:of\s+)?(20\d\d)\b",
+                re.I), ("S", "y")),
 )
+_SEASONS = {"efterår": 9, "autumn": 9, "fall": 9, "forår": 3, "spring": 3, "sommer": 6,
+            "summer": 6, "vinter": 12, "winter": 12}
 
 
 def find_dates(text: str) -> list[dt.date]:
@@ -33,6 +39,8 @@ def find_dates(text: str) -> list[dt.date]:
     >>> find_dates("Start 1. september 2026 eller 2026-08-01, slut i juli 2030, ikke feb. 2031")
     [datetime.date(2026, 9, 1), datetime.date(2026, 8, 1), datetime.date(2030, 7, 1), \
 datetime.date(2031, 2, 1)]
+    >>> find_dates("startede i efteråret 2025, ikke foråret 2026")
+    [datetime.date(2025, 9, 1), datetime.date(2026, 3, 1)]
     """
     return [d for _, d in find_date_spans(text)]
 
@@ -47,7 +55,11 @@ def find_date_spans(text: str) -> list[tuple[int, dt.date]]:
                 continue
             parts = dict(zip(order, m.groups(), strict=True))
             try:
-                month = _MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
+                if "S" in parts:
+                    season = parts["S"].lower()
+                    month = next(v for k, v in _SEASONS.items() if season.startswith(k))
+                else:
+                    month = _MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
                 day = dt.date(int(parts["y"]), month, int(parts.get("d", 1)))
             except (ValueError, KeyError):
                 continue

@@ -365,6 +365,12 @@ def _start_date(spans: list[tuple[int, dt.date]], text: str) -> dt.date | None:
     else the first date in the question."""
     if not spans:
         return None
+    # A date after a completion word ("… og bliver færdig i juni 2030") is an end.
+    ends = sorted(m.start() for p in COMPLETION for m in p.finditer(text))
+    def is_end(pos: int) -> bool:
+        before = [e for e in ends if e < pos]
+        return bool(before) and pos - before[-1] < 30
+    spans = [(pos, d) for pos, d in spans if not is_end(pos)] or spans
     starts = [m.start() for p in START if (m := p.search(text))]
     if starts:
         after = [d for pos, d in spans if pos > min(starts)]
@@ -373,12 +379,20 @@ def _start_date(spans: list[tuple[int, dt.date]], text: str) -> dt.date | None:
     return spans[0][1]
 
 
+OF_OUR = re.compile(r"^\s*(?:kr\.?|kroner|dkk)?\s*(?:af|ud af|of|out of)\s+(?:vores|de|det|jeres|"
+                    r"our|the|its)?\s*(?:samlede\s+|total\s+)?$", re.IGNORECASE)
+
+
 def _informal_amounts(spans: list[tuple[float, int, int]], text: str) -> list[float]:
     """Amounts that a plan puts on informal upskilling: those whose clause (from the amount
     to the next amount or sentence end) names an informal kind and no formal one."""
     out = []
     for i, (value, _, end) in enumerate(spans):
         stop = spans[i + 1][1] if i + 1 < len(spans) else len(text)
+        if i + 1 < len(spans) and OF_OUR.match(text[end:stop]):
+            # "210.000 af vores 2,3 mio. på interne kurser": the clause follows the grant
+            end = spans[i + 1][2]
+            stop = spans[i + 2][1] if i + 2 < len(spans) else len(text)
         clause = re.split(r"[.?!;](?:\s|$)", text[end:stop])[0]
         if _has(INFORMAL, clause) and not _has(FORMAL, clause):
             out.append(value)

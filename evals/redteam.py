@@ -11,7 +11,6 @@ Prints one line per case and a total; the exit code is 1 when any case fails.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import shutil
 import sys
@@ -27,6 +26,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import InvalidQuestionError
 from assistant.index import load_index
 from assistant.service import Assistant
+from evals import suite
 
 CASES_FILE = Path(__file__).with_name("redteam.yaml")
 KINDS = frozenset({"injection", "encoded", "invisible", "false_premise", "personal_data",
@@ -114,16 +114,7 @@ def leaks(assistant: Assistant, answer: Answer) -> list[str]:
 
 def _ask(assistant: Assistant, case: dict[str, Any]) -> Answer:
     """The answer to the case's last turn, after its earlier turns."""
-    as_of = dt.date.fromisoformat(str(case["as_of"]))
-    turns = case.get("turns") or [case["question"]]
-    history: list[dict[str, str]] = []
-    answer: Answer | None = None
-    for turn in turns:
-        answer = assistant.ask(turn, history=history, as_of=as_of)
-        history += [{"role": "user", "content": turn},
-                    {"role": "assistant", "content": answer.answer}]
-    assert answer is not None
-    return answer
+    return suite.run_case(suite.assistant_asker(assistant), case)[0]
 
 
 def run_case(assistant: Assistant, case: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,6 @@ from assistant.answer import Answer
 from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.retrieval import HybridRetriever
-from evals.answers import fact_found
 from evals.gold_set import load_gold
 from evals.retrieval import relevant_passages, score
 
@@ -53,15 +52,20 @@ CONFIGS: dict[str, dict[str, Any]] = {
 Ask = Callable[[str, list[dict[str, str]], dt.date], Answer]
 
 
+def assistant_asker(assistant: Any) -> Ask:
+    """An ``Ask`` over an assistant in this process."""
+    def ask(question: str, history: list[dict[str, str]], as_of: dt.date) -> Answer:
+        answer: Answer = assistant.ask(question, history=history, as_of=as_of)
+        return answer
+
+    return ask
+
+
 def library_asker(settings: Settings) -> tuple[Ask, Any]:
     from assistant.service import Assistant
 
     assistant = Assistant(settings)
-
-    def ask(question: str, history: list[dict[str, str]], as_of: dt.date) -> Answer:
-        return assistant.ask(question, history=history, as_of=as_of)
-
-    return ask, assistant
+    return assistant_asker(assistant), assistant
 
 
 def api_asker(url: str, key: str) -> Ask:
@@ -90,6 +94,11 @@ def run_case(ask: Ask, case: dict[str, Any]) -> tuple[Answer, float]:
                     {"role": "assistant", "content": answer.answer}]
     assert answer is not None
     return answer, elapsed
+
+
+def fact_found(fact: str, text: str) -> bool:
+    """Whether one of a fact's alternatives ("240.000|240,000") is in the text."""
+    return any(alt.strip().lower() in text.lower() for alt in fact.split("|"))
 
 
 def score_case(case: dict[str, Any], answer: Answer, ms: float, index: SearchIndex | None,

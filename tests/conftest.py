@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,17 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.config import Settings
 from assistant.index import SearchIndex, load_index
-from tests.servers import Server, start_api, stop
-
-CORPUS = PROJECT_ROOT / "corpus"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.servers import CORPUS, Server, free_port, start_api, stop
 
 
 @pytest.fixture(scope="session")

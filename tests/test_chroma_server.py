@@ -10,7 +10,7 @@ from assistant.config import Settings
 from assistant.errors import IndexUnavailableError
 from assistant.index import load_index
 from assistant.retrieval import HybridRetriever
-from tests.conftest import free_port
+from tests.servers import free_port
 
 
 def test_index_lives_in_a_real_chroma_server(chroma_server: str, small_corpus: Path,

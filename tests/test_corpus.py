@@ -9,7 +9,7 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import DocumentMeta, build_corpus, clean_text, load_corpus, load_manifest
 from assistant.errors import CorpusError
-from tests.conftest import CORPUS
+from tests.servers import CORPUS
 
 META = DocumentMeta("d", "d.txt", "s.txt", "Titel", "Pub", "2023", "faktaark", "rules")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.corpus import load_corpus
 from evals.gold_set import load_gold
 from evals.retrieval import load_gold_questions, load_questions
-from tests.conftest import CORPUS
+from tests.servers import CORPUS
 
 TEXTS = {d.id: d.text for d in load_corpus(CORPUS)}
 

@@ -9,7 +9,7 @@ import pytest
 from assistant.corpus import load_corpus
 from assistant.passages import chunk_corpus
 from assistant.rules.parameters import ParameterError, load_parameters
-from tests.conftest import CORPUS
+from tests.servers import CORPUS
 
 DOCS = load_corpus(CORPUS)
 TEXTS = {d.id: d.text for d in DOCS}

@@ -4,7 +4,7 @@ import dataclasses
 
 from assistant.corpus import load_corpus
 from assistant.passages import MAX_CHARS, chunk_corpus, chunk_document, corpus_fingerprint
-from tests.conftest import CORPUS
+from tests.servers import CORPUS
 
 DOCS = load_corpus(CORPUS)
 PASSAGES = chunk_corpus(DOCS)

@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.service import Assistant
 from evals.redteam import KINDS, load_cases, poisoned_index_check, run_case
-from tests.conftest import CORPUS
+from tests.servers import CORPUS
 
 CASES = load_cases()
 

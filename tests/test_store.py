@@ -23,7 +23,7 @@ from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.service import Assistant
 from assistant.store import Store, StoreError
-from tests.conftest import free_port
+from tests.servers import free_port
 
 
 def _pg_bin() -> Path | None:

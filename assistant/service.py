@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -147,9 +146,8 @@ class Assistant:
             return False
         # A question about what København or FOA does or thinks, answered from that
         # source's own sentences: the source was asked for and found.
-        named = {d for d, doc in self.index.documents.items()
-                 if any(re.search(rf"(?<!\w){re.escape(a)}(?!\w)", question, re.IGNORECASE)
-                        for a in doc.meta.aliases)}
+        named = {d for d, patterns in self.book.aliases_by_source.items()
+                 if any(p.search(question) for p in patterns)}
         if named and any(s.cite.doc in named for s in sentences):
             return True
         unknown_word = lang == "da" and bool(self.vocab.unknown(question))

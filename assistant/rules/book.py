@@ -123,12 +123,18 @@ class RuleBook:
         return compile_names(self._raw.get("relevance_unmet", []))
 
     @cached_property
+    def aliases_by_source(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """Per document that is not the rules (FOA, København), the names that a question
+        uses for it."""
+        return {d: compile_names([re.escape(a) for a in doc.meta.aliases])
+                for d, doc in self._documents.items()
+                if doc.meta.authority not in ("rules", "official") and doc.meta.aliases}
+
+    @cached_property
     def source_aliases(self) -> tuple[re.Pattern[str], ...]:
         """Names of sources that are not the rules (FOA, København): a question about what
         they do or think is not a question for the rules."""
-        return compile_names([re.escape(a) for doc in self._documents.values()
-                              if doc.meta.authority not in ("rules", "official")
-                              for a in doc.meta.aliases])
+        return tuple(p for patterns in self.aliases_by_source.values() for p in patterns)
 
     @cached_property
     def roles(self) -> dict[str, tuple[re.Pattern[str], ...]]:

@@ -94,8 +94,16 @@ class SearchIndex:
         return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
 
+# How the collection is built and searched; part of the key, so a change rebuilds it.
+# A search breadth above the number of sentences makes the HNSW search exhaustive: the
+# default (ef 10) returned different neighbours from one process to the next, so the same
+# question could be answered or abstained depending on the run.
+HNSW = {"hnsw:space": "cosine", "hnsw:search_ef": 2048, "hnsw:construction_ef": 200}
+
+
 def index_key(corpus_hash: str, model_id: str) -> str:
-    return hashlib.sha256(f"{corpus_hash}\0{model_id}".encode()).hexdigest()
+    layout = ",".join(f"{k}={v}" for k, v in sorted(HNSW.items()))
+    return hashlib.sha256(f"{corpus_hash}\0{model_id}\0{layout}".encode()).hexdigest()
 
 
 def load_index(settings: Settings, progress: Progress | None = None) -> SearchIndex:
@@ -140,8 +148,7 @@ def _collection_name(key: str) -> str:
 
 def _create_collection(client: Any, name: str) -> Any:
     # No embedding function: Chroma's default one downloads a model. Vectors are ours.
-    return client.create_collection(name, embedding_function=None,
-                                    metadata={"hnsw:space": "cosine"})
+    return client.create_collection(name, embedding_function=None, metadata=dict(HNSW))
 
 
 def _fill(collection: Any, units: list[SentenceUnit], embeddings: Any,

@@ -72,3 +72,19 @@ def test_full_index_has_every_passage(index: SearchIndex) -> None:
     assert set(index.documents) == {
         "faktaark", "pressemeddelelse", "kk-amu-svar", "kk-baggrundsnotat", "foa-rapport"
     }
+
+
+def test_the_dense_search_is_exhaustive_and_repeatable(index: SearchIndex) -> None:
+    """The HNSW search breadth covers every sentence, so the neighbours are the exact ones
+    (they used to vary between processes with Chroma's default breadth)."""
+    import numpy as np
+
+    assert index.collection.metadata["hnsw:search_ef"] >= index.n_units
+    query = "FOA har besluttet at puljen gøres permanent – fra hvornår gælder det?"
+    vec = np.array(index.embeddings.embed_query(query))
+    got = index.collection.query(query_embeddings=[vec.tolist()], n_results=20,
+                                 include=["embeddings"])
+    everything = index.collection.get(include=["embeddings"])
+    matrix = np.array(everything["embeddings"])
+    exact = np.argsort(-(matrix @ vec / np.linalg.norm(matrix, axis=1) / np.linalg.norm(vec)))
+    assert got["ids"][0] == [everything["ids"][i] for i in exact[:20]]

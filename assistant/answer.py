@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from assistant.index import SearchIndex
 from assistant.rules.decision import Citation, Decision
-from assistant.rules.extract import is_yes_no
+from assistant.rules.vocabulary import is_yes_no
 from assistant.texts import (
     ABSTAIN,
     CONDITIONS,

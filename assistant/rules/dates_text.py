@@ -76,10 +76,11 @@ def find_years(text: str) -> list[int]:
 _WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,
              "søndag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
              "friday": 4, "saturday": 5, "sunday": 6}
-_NUMBERS = {"en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
-            "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "fjorten": 14, "a": 1, "an": 1,
-            "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "fourteen": 14}
+# Number words, Danish and English (also read by the extractor and the experience reader).
+NUMBER_WORDS = {"en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
+                "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "fjorten": 14, "a": 1,
+                "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fourteen": 14}
 _RELATIVE = re.compile(
     r"\b(?P<today>i dag|today)\b"
     r"|\b(?P<tomorrow>i morgen|tomorrow)\b"
@@ -114,7 +115,7 @@ def find_relative_dates(text: str, as_of: dt.date) -> list[tuple[int, dt.date]]:
             ahead = (_WEEKDAYS[g["weekday"].lower()] - as_of.weekday()) % 7 or 7
             day = as_of + dt.timedelta(days=ahead)
         elif "n" in g:
-            n = int(g["n"]) if g["n"].isdigit() else _NUMBERS.get(g["n"].lower())
+            n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS.get(g["n"].lower())
             if n is None:
                 continue
             unit = g["unit"].lower()

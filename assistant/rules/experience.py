@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = {
-    "en": 1.0, "et": 1.0, "én": 1.0, "ét": 1.0, "to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0,
-    "seks": 6.0, "one": 1.0, "a": 1.0, "an": 1.0, "two": 2.0, "three": 3.0, "four": 4.0,
-    "five": 5.0, "six": 6.0, "halvt": 0.5, "halv": 0.5, "half a": 0.5, "et halvt": 0.5,
-    "half": 0.5,
-}
+from assistant.rules.dates_text import NUMBER_WORDS
+
+_NUMBER = {**{word: float(n) for word, n in NUMBER_WORDS.items()}, "halvt": 0.5, "halv": 0.5,
+           "half a": 0.5, "et halvt": 0.5, "half": 0.5}
 _NUM = (r"(\d+(?:[.,]\d+)?|et halvt|half a|halvt?|half|en|et|én|ét|to|tre|fire|fem|seks|"
         r"one|an?|two|three|four|five|six)")
 _UNIT = r"(års?|år|years?'?|mdr\.?|måneders?|months?'?)"

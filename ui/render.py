@@ -59,7 +59,7 @@ def source_card(cite: dict[str, Any], answer_id: str, lang: str, open_label: str
     href = (f"{SOURCES_PAGE}?passage={quote(cite['passage_id'])}"
             f"&quote={quote(cite['quote'])}")
     return (
-        f'<div id="{anchor(answer_id, cite["n"])}" class="pulje-source" '
+        f'<div id="{html.escape(anchor(answer_id, cite["n"]))}" class="pulje-source" '
         'style="border:1px solid #ddd;border-radius:8px;padding:0.6em 0.8em;margin:0.4em 0;">'
         f'<div><b>[{cite["n"]}]</b> {html.escape(doc["title"])} '
         f'<span style="color:#555">– {html.escape(doc["publisher"])}</span> '

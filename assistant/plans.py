@@ -16,11 +16,11 @@ from assistant.format import format_dkk
 from assistant.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
-from assistant.rules.costs import covered_cost
 from assistant.rules.decision import Decision, Text
 from assistant.rules.eligibility import programme_eligibility
 from assistant.rules.extract import extract, stated_conditions
 from assistant.rules.money import MAX_DKK
+from assistant.rules.registry import run_rule
 
 Category = Literal[
     "master", "pau", "meritpaedagog", "amu", "avu", "professionshojskole", "diplom",
@@ -158,14 +158,10 @@ def _decide(book: RuleBook, item: PlanItem) -> tuple[str | None, Decision]:
             category = ex.programmes[0][0]
         elif ex.costs:
             category = ex.costs[0][0]
-    if category in book.programmes:
-        inputs: dict[str, object] = {"programme": category}
-        extra = stated_conditions(book, "programme_eligibility", inputs, text)
-        return category, programme_eligibility(
-            book, category, named_as=text, conditions_met=extra.get("conditions_met"),  # type: ignore[arg-type]
-            unmet=extra.get("unmet"), experience_years=extra.get("experience_years"))  # type: ignore[arg-type]
-    if category in book.costs:
-        extra = stated_conditions(book, "covered_cost", {"cost": category}, text)
-        return category, covered_cost(book, category, named_as=text,
-                                      conditions_met=extra.get("conditions_met"))  # type: ignore[arg-type]
+    for rule, key, known in (("programme_eligibility", "programme", book.programmes),
+                             ("covered_cost", "cost", book.costs)):
+        if category in known:
+            inputs: dict[str, object] = {key: category, "named_as": text}
+            inputs |= stated_conditions(book, rule, inputs, text)
+            return category, run_rule(book, rule, inputs)
     return None, programme_eligibility(book, "unlisted", named_as=text)

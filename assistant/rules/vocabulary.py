@@ -186,11 +186,13 @@ CAP_NAMES = _any(r"loft\w*", r"(10|ti) ?(pct|procent|%)\.?", r"cap(s|ped)?", r"c
 UNIVERSITY = _any(r"åben uddannelse", r"universitet\w*", r"university", r"universities",
                   r"bachelorniveau", r"kandidatniveau")
 # Programmes the material does not list: recognised so the answer can say so.
-UNLISTED = _any(r"kandidat\w*", r"ph\.?\s?d\.?", r"phd", r"bachelor\w*",
-                r"åben uddannelse", r"universitet\w*", r"university", r"universities",
-                r"professionsbachelor\w*", r"(den )?(ordinære |almindelige )?pædagoguddannelse\w*",
-                r"hd", r"hd-uddannelse", r"kørekort\w*", r"førstehjælp\w*",
-                r"first aid", r"driving licen[cs]e", r"university degree")
+UNLISTED = (
+    *_any(r"kandidat\w*", r"ph\.?\s?d\.?", r"phd", r"bachelor\w*"),
+    *UNIVERSITY,
+    *_any(r"professionsbachelor\w*", r"(den )?(ordinære |almindelige )?pædagoguddannelse\w*",
+          r"hd", r"hd-uddannelse", r"kørekort\w*", r"førstehjælp\w*", r"first aid",
+          r"driving licen[cs]e", r"university degree"),
+)
 
 
 # "København gør X. Skal vi også?": whether to follow another source, not a rules question.

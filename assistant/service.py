@@ -76,9 +76,10 @@ class Assistant:
 
         # A request for the service's internals wrapped around a real question: the
         # request is dropped and the rest is answered (nothing left: out of scope).
-        query = resolved
-        if out_of_scope(resolved) == INTERNALS:
+        query, topic = resolved, out_of_scope(resolved)
+        if topic == INTERNALS:
             query = without_internals(resolved) or resolved
+            topic = out_of_scope(query)
         t = time.perf_counter()
         _, decisions = decide(self.book, query, as_of)
         timings["rules_ms"] = _ms(t)
@@ -88,7 +89,7 @@ class Assistant:
         sentences: list[Sentence] = []
         signal = 0.0
         # Outside the material: a topic it does not cover, and no rule answers.
-        outside = (not decisions and out_of_scope(query) is not None
+        outside = (not decisions and topic is not None
                    and not any(p.search(query) for p in self.book.source_aliases))
         if not decisions and not outside:  # the rules decide and cite on their own
             t = time.perf_counter()

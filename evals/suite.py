@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -96,9 +97,36 @@ def run_case(ask: Ask, case: dict[str, Any]) -> tuple[Answer, float]:
     return answer, elapsed
 
 
+_NEGATION_BEFORE = re.compile(r"(?:\b(?:ikke|aldrig|not|never|no|intet|ingen)\s+(?:\w+\s+)?)$",
+                              re.IGNORECASE)
+
+
 def fact_found(fact: str, text: str) -> bool:
-    """Whether one of a fact's alternatives ("240.000|240,000") is in the text."""
-    return any(alt.strip().lower() in text.lower() for alt in fact.split("|"))
+    """Whether one of a fact's alternatives ("240.000|240,000") is in the text.
+
+    A figure counts only as a whole number, not inside a longer one, and not when the
+    answer negates it:
+
+    >>> fact_found("18.000", "loftet er 180.000 kr.")
+    False
+    >>> fact_found("18.000", "loftet er 18.000 kr.")
+    True
+    >>> fact_found("10 pct.", "det er ikke 10 pct., men 15")
+    False
+    >>> fact_found("ledelse", "specialisering i ledelse")
+    True
+    """
+    return any(_alternative_found(alt.strip(), text) for alt in fact.split("|") if alt.strip())
+
+
+def _alternative_found(alt: str, text: str) -> bool:
+    if not re.search(r"\d", alt):
+        return alt.lower() in text.lower()
+    # A figure: no digit (or digit group) may continue it on either side.
+    pattern = re.compile(r"(?<![\d])(?<![\d][.,])" + re.escape(alt) + r"(?![.,]?\d)",
+                         re.IGNORECASE)
+    return any(not _NEGATION_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+               for m in pattern.finditer(text))
 
 
 def score_case(case: dict[str, Any], answer: Answer, ms: float, index: SearchIndex | None,
@@ -247,9 +275,33 @@ def _redteam(assistant: Any) -> list[dict[str, Any]] | None:
 
 # --- the gate -----------------------------------------------------------------------
 
+# The figures CI must hold: a thresholds file without a floor for each is an error, so a
+# commented-out table header can no longer switch the gate off silently.
+REQUIRED_FLOORS = ("verdict_accuracy", "fact_recall", "citation_precision",
+                   "abstention_recall")
+REQUIRED_CEILINGS = ("false_abstention",)
+
+
+class ThresholdsError(ValueError):
+    """The thresholds file lacks a floor or ceiling the gate must enforce."""
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> dict[str, Any]:
+    """The gate's thresholds, checked: every required floor and ceiling is a number."""
+    config = tomllib.loads(path.read_text(encoding="utf-8"))
+    for table, names in (("floor", REQUIRED_FLOORS), ("ceiling", REQUIRED_CEILINGS)):
+        values = config.get(table)
+        if not isinstance(values, dict):
+            raise ThresholdsError(f"{path}: tabellen [{table}] mangler")
+        missing = [n for n in names if not isinstance(values.get(n), int | float)]
+        if missing:
+            raise ThresholdsError(f"{path}: [{table}] mangler {', '.join(missing)}")
+    return config
+
+
 def gate(result: dict[str, Any], path: Path = THRESHOLDS) -> list[str]:
     """Every way the result falls short of the floors in ``thresholds.toml`` (empty: pass)."""
-    config = tomllib.loads(path.read_text(encoding="utf-8"))
+    config = load_thresholds(path)
     failures = []
     for metric, floor in config.get("floor", {}).items():
         value = result["totals"].get(metric)

@@ -45,17 +45,59 @@ def test_totals_count_what_they_say() -> None:
 
 def test_gate_fails_below_a_floor_and_names_it(tmp_path: Path) -> None:
     thresholds = tmp_path / "t.toml"
-    thresholds.write_text("[floor]\nverdict_accuracy = 0.9\n[ceiling]\nfalse_abstention = 0.05"
-                          "\n[redteam]\nall_hold = true\n")
-    good = {"totals": {"verdict_accuracy": 0.95, "false_abstention": 0.0},
+    thresholds.write_text("[floor]\nverdict_accuracy = 0.9\nfact_recall = 0.8\n"
+                          "citation_precision = 1.0\nabstention_recall = 0.8\n"
+                          "[ceiling]\nfalse_abstention = 0.05\n[redteam]\nall_hold = true\n")
+    fine = {"fact_recall": 0.9, "citation_precision": 1.0, "abstention_recall": 0.9}
+    good = {"totals": {"verdict_accuracy": 0.95, "false_abstention": 0.0} | fine,
             "redteam": [{"id": "r1", "ok": True, "problems": []}]}
     assert suite.gate(good, thresholds) == []
-    bad = {"totals": {"verdict_accuracy": 0.8, "false_abstention": 0.1},
+    bad = {"totals": {"verdict_accuracy": 0.8, "false_abstention": 0.1} | fine,
            "redteam": [{"id": "r1", "ok": False, "problems": ["verdict yes"]},
                        {"id": "r2", "ok": False, "problems": ["known"], "xfail": "why"}]}
     failures = suite.gate(bad, thresholds)
     assert failures == ["verdict_accuracy = 0.8 < 0.9", "false_abstention = 0.1 > 0.05",
                         "red-team r1: verdict yes"]
+
+
+def test_the_real_thresholds_file_has_every_floor_the_gate_enforces() -> None:
+    config = suite.load_thresholds()  # the file CI reads, not a made-up one
+    assert set(suite.REQUIRED_FLOORS) <= set(config["floor"])
+    # Just under each real floor fails the gate, naming the figure.
+    at_floor = {"totals": dict(config["floor"]) | {"false_abstention": 0.0,
+                                                    "forbidden_hits": 0}}
+    assert suite.gate(at_floor) == []
+    for metric, floor in config["floor"].items():
+        below = {"totals": at_floor["totals"] | {metric: floor - 0.01}}
+        assert suite.gate(below) == [f"{metric} = {floor - 0.01} < {floor}"]
+
+
+def test_a_thresholds_file_without_its_floor_table_is_refused(tmp_path: Path) -> None:
+    real = suite.THRESHOLDS.read_text(encoding="utf-8")
+    commented = tmp_path / "t.toml"
+    commented.write_text(real.replace("[floor]", "# [floor]"), encoding="utf-8")
+    with pytest.raises(suite.ThresholdsError, match=r"\[floor\]"):
+        suite.gate({"totals": {}}, commented)
+    partial = tmp_path / "p.toml"
+    partial.write_text("[floor]\nverdict_accuracy = 0.9\n[ceiling]\nfalse_abstention = 0.05\n")
+    with pytest.raises(suite.ThresholdsError, match="fact_recall"):
+        suite.gate({"totals": {}}, partial)
+
+
+@pytest.mark.parametrize(("fact", "text", "found"), [
+    ("18.000", "Loftet er 180.000 kr.", False),
+    ("18.000", "Loftet er 18.000 kr.", True),
+    ("2026", "frem til 20265", False),
+    ("31. juli 2026", "senest 31. juli 2026.", True),
+    ("10 pct.", "Det er ikke 10 pct., men mere", False),
+    ("10 pct.|10 per cent", "not 10 per cent", False),
+    ("110.000", "højst 110.000 kr. af 1,1 mio.", True),
+    ("1,1", "11,1 mio.", False),
+    ("ledelse", "specialisering inden for Ledelse", True),
+])
+def test_fact_found_wants_the_whole_figure_and_not_negated(fact: str, text: str,
+                                                           found: bool) -> None:
+    assert suite.fact_found(fact, text) is found
 
 
 def test_baseline_diff_names_better_and_worse_cases() -> None:

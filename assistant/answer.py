@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 
 from assistant.index import SearchIndex
 from assistant.rules.decision import Citation, Decision
-from assistant.rules.vocabulary import is_yes_no
 from assistant.texts import (
     ABSTAIN,
+    CLAIM_HOLDS,
     CONDITIONS,
+    CONTRADICT_LEAD,
     NOT_A_RULE,
     PREMISE,
     SOURCE_LABEL,
@@ -59,6 +60,9 @@ class Answer(BaseModel):
     as_of: dt.date
     timings: dict[str, float] = Field(default_factory=dict)
     llm: dict[str, Any] | None = None
+    understanding: dict[str, Any] | None = Field(
+        default=None, description="Hvordan spørgsmålet blev læst: delspørgsmål med intention, "
+                                  "sandsynlighed, form, ting, betingelser og nærmeste eksempler")
 
 
 @dataclass
@@ -92,54 +96,39 @@ class Sentence:
     score: float
 
 
-_PREMISE = re.compile(
-    r"\b(since|given that|as .{0,40} (is|are) (allowed|covered|eligible)|now that|eftersom|"
-    r"når nu|nu hvor|jo|vel|da (?=.{0,60}\b(er|kan|må|gælder)\b))\b", re.IGNORECASE)
+def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: str = "yn",
+                  negated: bool = False) -> tuple[str, AnswerVerdict]:
+    """Verdict first, about the substance, then the reason with its sources, then the
+    conditions.
 
-
-_DENIAL = re.compile(
-    r"\b(udelukket|udelukkes|excluded|ikke (omfattet|tilladt|muligt|med)|not (allowed|eligible|"
-    r"covered|included|possible)|no longer|ikke længere|stopper|ophører|tabt|lost|forbudt|"
-    r"forbidden|can'?t|cannot|kan ikke|må ikke|kun for|only for)\b", re.IGNORECASE)
-
-
-def denies_in_premise(question: str) -> bool:
-    """The question presumes that something is not allowed or has ended ("Since private
-    institutions are excluded, …", "Da AMU ikke er omfattet, …").
-
-    >>> denies_in_premise("Since private institutions are excluded, how do we tell them?")
-    True
-    >>> denies_in_premise("Da vi har brugt pengene, kan vi så få flere?")
-    False
+    ``form`` and ``negated`` come from the question's frame. A negated or leading yes/no
+    question ("Dagplejerne er vel ikke med?") gets the rule's verdict, opened with "Jo"
+    and the premise corrected; a claim to verify gets whether the claim holds (a negated
+    claim the rule contradicts is false); an open question gets the facts (info).
     """
-    m = _PREMISE.search(question)
-    if not m:
-        return False
-    clause = re.split(r"[,;?]", question[m.end():], maxsplit=1)[0]
-    return bool(_DENIAL.search(clause))
-
-
-def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
-                  question: str = "") -> tuple[str, AnswerVerdict]:
-    """Verdict first (with a correction when the question presumes the opposite), then the
-    reason with its sources, then the conditions."""
     decisions = order_decisions(decisions)
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
-    if verdict in ("yes", "conditional") and is_open_question(question):
-        verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts, not "Ja"
-    premise_false = verdict == "no" and bool(_PREMISE.search(question))
-    if primary.verdict in ("yes", "conditional") and denies_in_premise(question):
-        # "Since private institutions are excluded, how do we …?": the rule says they are
-        # not, so the question's ground is false (Nej). Asked yes/no ("… er jo udelukket –
-        # kan vi så få den dækket?"), the answer is the rule's, with the correction.
+    allowed = primary.verdict in ("yes", "conditional")
+    premise_false = False
+    if form == "claim" and negated and allowed:
+        verdict, premise_false = "no", True  # "Er det rigtigt, at X slet ikke må …?" Nej
+    elif form == "claim" and negated and primary.verdict == "no":
+        verdict = "yes"  # "Er det rigtigt, at X ikke kan betales?" Ja, det er rigtigt
+    elif negated and allowed:
         premise_false = True
-        if not is_yes_no(question):
-            verdict = "no"
+        if form not in ("yn", "claim"):
+            verdict = "no"  # "Since private institutions are excluded, how do we …?"
+    if verdict in ("yes", "conditional") and form == "open" and not premise_false:
+        verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts
     lines = []
     lead = VERDICT_LEAD[verdict].get(lang)
+    if premise_false and verdict in ("yes", "conditional"):
+        lead = CONTRADICT_LEAD[verdict].get(lang)
     if premise_false:
         lead = f"{lead} {PREMISE.get(lang)}"
+    elif form == "claim" and verdict in ("yes", "no"):
+        lead = f"{lead} {CLAIM_HOLDS[verdict].get(lang)}"
     seen_rules: set[tuple[str, str]] = set()
     body = []
     for decision in decisions[:3]:
@@ -160,38 +149,21 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations,
     return "\n".join(lines), verdict
 
 
-_OPEN = re.compile(r"^\W*(?:(?:og|men|så|and|but|so)\s+)?(?:senest |by |until |fra |til |from )?"
-                   r"(?:hvor|hvornår|hvilken|hvilke|hvilket|"
-                   r"hvad|hvem|hvordan|hvorfor|how|when|which|what|who|why|where)\b",
-                   re.IGNORECASE)
-
-
-def is_open_question(question: str) -> bool:
-    """A question that asks for facts (hvor/hvornår/hvilken …, how/when/which …), judged on
-    its last asking sentence, and not also a yes/no question.
-
-    >>> is_open_question("Forløbet starter i august 2025. Hvilken bevilling hører det til?")
-    True
-    >>> is_open_question("Hvornår slutter perioden, og kan vi stadig nå det?")
-    False
-    """
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")]
-    last = asking[-1] if asking else question
-    return bool(_OPEN.search(last)) and not re.search(
-        r",\s*(?:og|men|and|but)\s+(?:kan|må|skal|er|can|may|must|is|are)\b", last,
-        re.IGNORECASE)
-
-
 DATE_RULES = frozenset({"activity_start", "first_round_open", "completion_deadline"})
 
 
 def order_decisions(decisions: list[Decision]) -> list[Decision]:
     """The decision that settles the question first: any "no" (every requirement must
-    hold), else a date decision (the question is about timing), else the extractor's
-    order (what the question asks about first: a cost before the programme it is for)."""
+    hold), else a date decision (the question is about timing), else the order of the
+    calls (the ask's own rule first); a "yes, they are in the target group" comes after a
+    programme's decision, whose conditions still bind."""
     def key(item: tuple[int, Decision]) -> tuple[int, int]:
         i, d = item
-        return (0 if d.verdict == "no" else 1 if d.rule in DATE_RULES else 2, i)
+        if d.verdict == "no":
+            return (0, i)
+        if d.rule in DATE_RULES:
+            return (1, i)
+        return (3 if d.rule == "target_group" and len(decisions) > 1 else 2, i)
     return [d for _, d in sorted(enumerate(decisions), key=key)]
 
 
@@ -290,14 +262,15 @@ def asked_figure_kind(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def lacks_asked_figure(question: str, sentences: list[Sentence]) -> bool:
-    """A question asking for an amount, a number or a date, and sentences that state none
-    (or none of the kind asked: a count of participants is not answered by a date):
-    the material does not give what is asked, however close the sentences are."""
+def lacks_asked_figure(question: str, sentences: list[Sentence] | list[str]) -> bool:
+    """A question asking for an amount, a number or a date, and sentences (or a rule's
+    explanations) that state none, or none of the kind asked (a count of participants is
+    not answered by a date): the material does not give what is asked, however close."""
     if not _ASKS_FIGURE.search(question) and not _ASKS_MONEY.search(question):
         return False
     kind = asked_figure_kind(question) or _FIGURE
-    return not any(kind.search(s.cite.quote) for s in sentences)
+    texts = [s if isinstance(s, str) else s.cite.quote for s in sentences]
+    return not any(kind.search(t) for t in texts)
 
 
 def compose_abstention(lang: str) -> str:

@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -50,6 +50,61 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         f"Indeks {index.key[:12]} ({state}): {len(index.passages)} passager, "
         f"model {index.embeddings.model_id}"
     )
+    # The understanding model is trained from the example bank here (or reused when the
+    # bank is unchanged), so adding an example and re-running `pulje index` retrains it.
+    import time
+
+    from assistant.understanding.bank import load_bank
+    from assistant.understanding.model import load_or_train
+
+    bank = load_bank()
+    started = time.perf_counter()
+    model = load_or_train(bank, index.embeddings, settings.understanding_cache())
+    console.print(f"Forståelsesmodel {model.key[:12]}: {len(bank.examples)} eksempler, "
+                  f"{len(bank.intents)} intentioner ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _reader(settings: Settings) -> Any:
+    from assistant.index import load_index
+    from assistant.rules.book import RuleBook
+    from assistant.understanding import load_reader
+
+    index = load_index(settings)
+    book = RuleBook(index.documents, index.passages)
+    book.validate()
+    return load_reader(index, book, settings.understanding_cache())
+
+
+def _understand(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from assistant.understanding.dispatch import calls_for
+
+    reader = _reader(settings)
+    understanding = reader.read(args.question, args.as_of or dt.date.today())
+    if args.json:
+        print(json.dumps(understanding.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if understanding.scope_topic:
+        console.print(f"Emne uden for materialet: {understanding.scope_topic}")
+    for i, ask in enumerate(understanding.asks, 1):
+        d = ask.to_dict()
+        console.print(f"[bold]Del {i}[/bold]: {ask.text}", highlight=False)
+        alts = ", ".join(f"{a} {p:.2f}" for a, p in d["alternatives"])
+        console.print(f"  intention  {ask.intent} {ask.confidence:.2f}  (ellers: {alts})")
+        console.print(f"  form       {ask.form}{', nægtet' if ask.negated else ''}")
+        if ask.thing:
+            console.print(f"  ting       {ask.thing} «{ask.thing_words}» "
+                          f"{ask.thing_confidence:.2f}", highlight=False)
+        for key in ("conditions", "values", "mentions"):
+            if d[key]:
+                console.print(f"  {key:10} {d[key]}", highlight=False)
+        calls = calls_for(ask, reader.book) if ask.for_rules else []
+        console.print(f"  regler     {calls or 'ingen (svares ud fra kilderne)'}", highlight=False)
+        console.print("  nærmeste eksempler:")
+        for text, intent, score in d["nearest"]:
+            console.print(f"    {score:.2f} [{intent}] {text}", highlight=False, markup=False)
     return 0
 
 
@@ -88,13 +143,16 @@ def _load_book(settings: Settings) -> RuleBook:
 def _rules(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    from assistant.rules.extract import decide
-    from assistant.rules.registry import RULES
+    from assistant.rules.registry import RULES, run_rule
+    from assistant.understanding.dispatch import calls_for
 
     book = _load_book(settings)
     if args.question:
         as_of = args.as_of or dt.date.today()
-        _, decisions = decide(book, args.question, as_of)
+        reader = _reader(settings)
+        decisions = [run_rule(reader.book, name, inputs, as_of)
+                     for ask in reader.read(args.question, as_of).asks if ask.for_rules
+                     for name, inputs in calls_for(ask, reader.book)]
         if not decisions:
             console.print("Ingen regel genkender spørgsmålet; det besvares ud fra kilderne alene.")
         for d in decisions:
@@ -202,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=["da", "en"], default=None, help="svarets sprog")
     ask.add_argument("--json", action="store_true", help="skriv svaret som JSON (som API'et)")
     ask.set_defaults(func=_ask)
+
+    understand = sub.add_parser("understand", help="vis hvordan et spørgsmål læses: "
+                                "delspørgsmål, intention, sandsynligheder, nærmeste eksempler")
+    understand.add_argument("question")
+    understand.add_argument("--as-of", type=_date, default=None, help="dagen for spørgsmålet")
+    understand.add_argument("--json", action="store_true", help="skriv læsningen som JSON")
+    understand.set_defaults(func=_understand)
 
     rules = sub.add_parser("rules", help="list reglerne med kilder, eller kør dem på et spørgsmål")
     rules.add_argument("question", nargs="?", help="et spørgsmål, som reglerne skal læse")

@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     database_url: str = ""
     retention_days: int = Field(default=90, ge=1)
 
+    # The trained understanding model and the e5 vectors of its examples (keyed by the
+    # example bank and the model, so a shared directory is safe); empty: data_dir.
+    understanding_dir: Path | None = None
+
+    def understanding_cache(self) -> Path:
+        return self.understanding_dir or self.data_dir / "understanding"
+
     def database(self) -> str:
         """The store's SQLAlchemy URL (default: SQLite in the data directory)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'pulje.sqlite3'}"

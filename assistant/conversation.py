@@ -8,11 +8,10 @@ place of the old one of the same kind (programme, cost, amount, year, date, role
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from assistant.rules.book import RuleBook
 from assistant.rules.dates_text import find_dates
-from assistant.rules.extract import extract
 from assistant.rules.money import find_amount_spans
 
 _FOLLOW_UP = re.compile(
@@ -64,6 +63,17 @@ def is_follow_up(question: str, book: RuleBook) -> bool:
     return len(words) <= 4 and (bool(_spans(book, question)) or bool(asks))
 
 
+def is_elliptic(question: str) -> bool:
+    """A short follow-up that asks the previous question again about something else
+    ("hvad med en diplom i ledelse så?", "og diplomuddannelser?"): it has the form of the
+    question before it, whatever its own first word.
+
+    >>> is_elliptic("hvad med en diplom i ledelse så?"), is_elliptic("Hvad koster PAU?")
+    (True, False)
+    """
+    return bool(_FOLLOW_UP.search(question)) and len(re.findall(r"\w+", question)) <= 8
+
+
 def _is_statement(text: str) -> bool:
     return not text.rstrip().endswith("?")
 
@@ -84,11 +94,13 @@ def with_statements(question: str, history: Sequence[Mapping[str, str]],
     return f"{joined} {question}"
 
 
-def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook) -> str:
+def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook,
+            complete: Callable[[str], bool] = lambda q: False) -> str:
     """The question as it would read on its own; unchanged when it is not a follow-up, or
-    when it already is a complete question for the rules ("what about the 2025 grant?")."""
+    when it already is a complete question for the rules (``complete``: "what about the
+    2025 grant?")."""
     previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
-    if not previous or not is_follow_up(question, book) or extract(book, question).calls:
+    if not previous or not is_follow_up(question, book) or complete(question):
         return with_statements(question, history, book)
     rest = _FOLLOW_UP.sub("", question).strip()
     new = _spans(book, question)

@@ -58,6 +58,11 @@ class SearchIndex:
         """Forget embedded questions (benchmarks time real embedding)."""
         self.__dict__.pop("_cache", None)
 
+    def embed_query(self, query: str) -> list[float]:
+        """The query's vector, embedded once although understanding, retrieval and
+        sentence selection all use it."""
+        return self._embed(query)
+
     def _embed(self, query: str) -> list[float]:
         # One question is embedded once, although retrieval and sentence selection both
         # search with it.

@@ -1,12 +1,15 @@
 """Checking a spending plan: each item against the rules, informal items against the cap.
 
 A plan is a grant and a list of items (a description, an optional category, an amount).
-An item without a category is classified from its description by the same extractor that
-reads questions; what it cannot classify is reported as not listed, never guessed.
+An item without a category is classified from its description by the same reader that
+reads questions (a line is a cost or a programme by what it pays for: "Vikarer mens
+medhjælperne er på AMU-kursus" is substitutes); what it cannot classify is reported as not
+listed, never guessed.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,9 +21,11 @@ from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
 from assistant.rules.eligibility import programme_eligibility
-from assistant.rules.extract import extract, stated_conditions
 from assistant.rules.money import MAX_DKK
 from assistant.rules.registry import run_rule
+from assistant.understanding import QuestionReader
+from assistant.understanding.dispatch import covered_cost
+from assistant.understanding.dispatch import programme_eligibility as programme_inputs
 
 Category = Literal[
     "master", "pau", "meritpaedagog", "amu", "avu", "professionshojskole", "diplom",
@@ -98,7 +103,8 @@ class PlanResult(BaseModel):
     citations: list[CitationOut]
 
 
-def check_plan(book: RuleBook, index: SearchIndex, plan: Plan) -> PlanResult:
+def check_plan(book: RuleBook, index: SearchIndex, plan: Plan,
+               reader: QuestionReader | None = None) -> PlanResult:
     """Every item's decision, the informal total against the cap, and what to fix."""
     lang = plan.lang
     cites = Citations(index)
@@ -106,7 +112,7 @@ def check_plan(book: RuleBook, index: SearchIndex, plan: Plan) -> PlanResult:
     fixes: list[str] = []
     informal_total = 0.0
     for n, item in enumerate(plan.items, start=1):
-        category, decision = _decide(book, item)
+        category, decision = _decide(book, item, reader)
         numbers = [int(cites.mark(c).strip("[]")) for c in decision.citations]
         informal = category == "informal"
         if informal:
@@ -148,20 +154,28 @@ def check_plan(book: RuleBook, index: SearchIndex, plan: Plan) -> PlanResult:
         citations=cites.items)
 
 
-def _decide(book: RuleBook, item: PlanItem) -> tuple[str | None, Decision]:
-    """The item's category (given or read) and the decision of the rule for it."""
+def _decide(book: RuleBook, item: PlanItem, reader: QuestionReader | None
+            ) -> tuple[str | None, Decision]:
+    """The item's category (given, or read from its description) and the decision of the
+    rule for it, with the conditions the description states."""
     category: str | None = item.category
-    text = item.description
-    if category is None:
-        ex = extract(book, text)
-        if ex.programmes:
-            category = ex.programmes[0][0]
-        elif ex.costs:
-            category = ex.costs[0][0]
-    for rule, key, known in (("programme_eligibility", "programme", book.programmes),
-                             ("covered_cost", "cost", book.costs)):
+    ask = reader.read(item.description).first if reader is not None else None
+    if category is None and ask is not None:
+        thing = ask.thing or ""
+        if (ask.intent == "cost_coverage" and thing in book.costs) or thing in book.programmes:
+            category = ask.thing
+        else:
+            named = [m for m in ask.mentions if m.kind in ("programme", "cost")]
+            category = named[0].id if named else None
+    for rule, intent, known in (("programme_eligibility", "programme_funding", book.programmes),
+                                ("covered_cost", "cost_coverage", book.costs)):
         if category in known:
-            inputs: dict[str, object] = {key: category, "named_as": text}
-            inputs |= stated_conditions(book, rule, inputs, text)
+            key = "programme" if rule == "programme_eligibility" else "cost"
+            inputs: dict[str, object] = {key: category, "named_as": item.description}
+            if ask is not None:
+                framed = replace(ask, intent=intent, thing=category)
+                build = programme_inputs if rule == "programme_eligibility" else covered_cost
+                inputs |= {k: v for k, v in (build(framed, book) or {}).items()
+                           if k not in (key, "named_as")}
             return category, run_rule(book, rule, inputs)
-    return None, programme_eligibility(book, "unlisted", named_as=text)
+    return None, programme_eligibility(book, "unlisted", named_as=item.description)

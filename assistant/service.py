@@ -7,10 +7,14 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
+
+from threadpoolctl import threadpool_limits
 
 from assistant.answer import (
     Answer,
+    AnswerVerdict,
     Citations,
     Sentence,
     compose_abstention,
@@ -22,7 +26,7 @@ from assistant.answer import (
 )
 from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
 from assistant.config import Settings, get_settings
-from assistant.conversation import resolve
+from assistant.conversation import is_elliptic, resolve
 from assistant.coverage import Vocabulary
 from assistant.index import SearchIndex, load_index
 from assistant.lang import detect_language
@@ -30,9 +34,11 @@ from assistant.llm import LLMWriter
 from assistant.questions import clean_question
 from assistant.retrieval import HybridRetriever, route
 from assistant.rules.book import RuleBook
-from assistant.rules.decision import Citation
-from assistant.rules.extract import decide
+from assistant.rules.decision import Citation, Decision
+from assistant.rules.registry import run_rule
 from assistant.scope import INTERNALS, out_of_scope, without_internals
+from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
+from assistant.understanding.dispatch import calls_for
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]
@@ -44,12 +50,17 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, index: SearchIndex | None = None
                  ) -> None:
         self.settings = settings or get_settings()
+        # One BLAS/OpenMP thread: the work per question is small, and idle BLAS threads
+        # spinning after a matrix product slow the e5 engine's own threads about fourfold.
+        threadpool_limits(1)
         self.index = index or load_index(self.settings)
         self.book = RuleBook(self.index.documents, self.index.passages)
         self.book.validate()
         self.vocab = Vocabulary(d.text for d in self.index.documents.values())
         self.calibration = Calibration.load(self.settings.calibration_file or CALIBRATION_FILE)
         self.llm = LLMWriter(self.settings) if self.settings.llm_base_url else None
+        self.reader: QuestionReader = load_reader(
+            self.index, self.book, self.settings.understanding_cache())
         self.retriever = HybridRetriever(
             index=self.index, k=self.settings.top_k, candidates=self.settings.candidates,
             rrf_k=self.settings.rrf_k, max_question_chars=self.settings.max_question_chars,
@@ -71,46 +82,41 @@ class Assistant:
             for m in history if str(m.get("content", "")).strip()]
         as_of = as_of or dt.date.today()
         lang = lang if lang in ("da", "en") else detect_language(text)
-        resolved = resolve(text, history, self.book)
+        resolved = resolve(text, history, self.book, complete=self._complete)
         timings["resolve_ms"] = _ms(started)
 
         # A request for the service's internals wrapped around a real question: the
         # request is dropped and the rest is answered (nothing left: out of scope).
-        query, topic = resolved, out_of_scope(resolved)
-        if topic == INTERNALS:
+        query = resolved
+        if out_of_scope(resolved) == INTERNALS:
             query = without_internals(resolved) or resolved
-            topic = out_of_scope(query)
         t = time.perf_counter()
-        _, decisions = decide(self.book, query, as_of)
-        timings["rules_ms"] = _ms(t)
+        understanding = self.reader.read(query, as_of)
+        previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"),
+                        "")
+        if previous and resolved == text and is_elliptic(text):
+            # "hvad med en diplom i ledelse så?" asks what the previous question asked.
+            before = self.reader.read(previous, as_of).first
+            first = replace(understanding.first, form=before.form, negated=before.negated)
+            understanding = replace(understanding, asks=(first, *understanding.asks[1:]))
+        timings["understand_ms"] = _ms(t)
 
         cites = Citations(self.index)
-        abstained = False
-        sentences: list[Sentence] = []
-        signal = 0.0
-        # Outside the material: a topic it does not cover, and no rule answers.
-        outside = (not decisions and topic is not None
-                   and not any(p.search(query) for p in self.book.source_aliases))
-        if not decisions and not outside:  # the rules decide and cite on their own
-            t = time.perf_counter()
-            sentences, signal = self._sentences(query)
-            timings["retrieval_ms"] = _ms(t)
-        if decisions:
-            answer, verdict = compose_rules(decisions, lang, cites, query)
-        elif not outside and not_a_rule(query, sentences):
-            answer, verdict = compose_not_a_rule(sentences, lang, cites), "no"
-        elif not outside and self._answered(query, lang, sentences, signal):
-            answer, verdict = compose_passages(sentences, lang, cites), "info"
-        else:
-            answer, verdict, abstained = compose_abstention(lang), "unknown", True
+        parts = [self._answer_ask(ask, understanding, lang, cites, as_of, timings)
+                 for ask in understanding.asks]
+        answer = "\n\n".join(p.text for p in parts)
+        # The verdict is the first part's (each part's answer opens with its own).
+        verdict = parts[0].verdict
+        decisions = [d for p in parts for d in p.decisions]
         # A rule that finds the material silent ("Det fremgår ikke af materialet", with
-        # what it does say and where to ask) abstains too, with its sources.
-        abstained = abstained or verdict == "unknown"
+        # what it does say and where to ask) abstains too, with its sources; a message
+        # abstains when no part of it is answered.
+        abstained = all(p.verdict == "unknown" for p in parts)
         result = Answer(
             id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
             citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
             lang=lang, question=text, resolved_question=resolved, as_of=as_of,  # type: ignore[arg-type]
-            timings=timings,
+            timings=timings, understanding=understanding.to_dict(),
         )
         if use_llm and self.llm is not None and not abstained:
             t = time.perf_counter()
@@ -138,6 +144,54 @@ class Assistant:
             for line in base.answer.splitlines(keepends=True):
                 yield "delta", line
         yield "answer", base
+
+    def decisions(self, question: str, as_of: dt.date) -> list[Decision]:
+        """The decisions of the rules a question calls (none: the documents answer it)."""
+        return [run_rule(self.book, name, inputs, as_of)
+                for ask in self.reader.read(question, as_of).asks if ask.for_rules
+                for name, inputs in calls_for(ask, self.book)]
+
+    def _complete(self, question: str) -> bool:
+        """Whether a short follow-up is a whole question for the rules on its own ("what
+        about the 2025 grant?"), so it is not rewritten against the previous one."""
+        if is_elliptic(question):
+            return False  # "og diplomuddannelser?": the previous question, about this
+        ask = self.reader.read(question).first
+        return ask.for_rules and ask.confidence >= 0.5 and bool(calls_for(ask, self.book))
+
+    def _answer_ask(self, ask: Ask, understanding: Understanding, lang: str, cites: Citations,
+                    as_of: dt.date, timings: dict[str, float]) -> Part:
+        """One ask's answer: the rules its intent calls, else the documents' own sentences,
+        else an honest "the material does not say"."""
+        t = time.perf_counter()
+        topic = understanding.scope_topic if len(understanding.asks) == 1 else out_of_scope(
+            ask.text)
+        named = any(p.search(ask.text) for p in self.book.source_aliases)
+        decisions = []
+        if ask.for_rules and topic in (None, INTERNALS):
+            decisions = [run_rule(self.book, name, inputs, as_of)
+                         for name, inputs in calls_for(ask, self.book)]
+        timings["rules_ms"] = timings.get("rules_ms", 0.0) + _ms(t)
+        if decisions and ask.form == "open" and lacks_asked_figure(
+                ask.text, [d.explanation.da for d in decisions]):
+            # "Hvor meget koster deltagerbetalingen?": the rule knows that it is covered,
+            # not what it costs. The material does not give the figure asked for.
+            decisions = []
+        if decisions:
+            text, verdict = compose_rules(decisions, lang, cites, ask.form, ask.negated)
+            return Part(text, verdict, decisions)
+        outside = (ask.intent == "out_of_scope" and ask.confidence >= OUT_OF_SCOPE_CONFIDENCE
+                   and not named) or (topic not in (None, INTERNALS) and not named)
+        if outside:
+            return Part(compose_abstention(lang), "unknown", [])
+        t = time.perf_counter()
+        sentences, signal = self._sentences(ask.text)
+        timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + _ms(t)
+        if not_a_rule(ask.text, sentences):
+            return Part(compose_not_a_rule(sentences, lang, cites), "no", [])
+        if self._answered(ask.text, lang, sentences, signal):
+            return Part(compose_passages(sentences, lang, cites), "info", [])
+        return Part(compose_abstention(lang), "unknown", [])
 
     def _answered(self, question: str, lang: str, sentences: list[Sentence],
                   signal: float) -> bool:
@@ -188,6 +242,21 @@ class Assistant:
             if all(s.cite.quote != c.cite.quote for c in chosen):
                 chosen.append(s)
         return chosen, best_any
+
+
+# The learned out-of-scope class, read first with at least this probability, abstains
+# (when no rule answers and no source is named); otherwise the
+# retrieved sentences and the calibrated similarity threshold decide.
+OUT_OF_SCOPE_CONFIDENCE = 0.25
+
+
+@dataclass(frozen=True)
+class Part:
+    """The answer to one ask of a message."""
+
+    text: str
+    verdict: AnswerVerdict
+    decisions: list[Decision]
 
 
 def _ms(since: float) -> float:

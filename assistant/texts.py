@@ -47,6 +47,18 @@ SOURCE_LABEL_OTHER = {
     "opinion": Text("{publisher} mener (en holdning, ikke puljens regler):",
                     "{publisher} holds (an opinion, not the pool's rules; in Danish):"),
 }
+# A negated or leading question whose premise the rules contradict ("Dagplejerne er vel
+# ikke med?"): the verdict opens with "Jo" in Danish.
+CONTRADICT_LEAD = {
+    "yes": Text("Jo.", "Yes."),
+    "conditional": Text("Jo, hvis betingelserne nedenfor er opfyldt.",
+                        "Yes, if the conditions below are met."),
+}
+# A claim to verify ("Er det rigtigt, at …?"): whether it holds, said in words.
+CLAIM_HOLDS = {
+    "yes": Text("Det er rigtigt.", "That is correct."),
+    "no": Text("Det er ikke rigtigt.", "That is not correct."),
+}
 PREMISE = Text("Forudsætningen i spørgsmålet holder ikke.",
                "The premise of the question does not hold.")
 NOT_A_RULE = Text(

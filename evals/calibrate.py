@@ -18,7 +18,6 @@ from typing import Any
 
 from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
 from assistant.coverage import Vocabulary
-from assistant.rules.extract import decide
 from assistant.service import Assistant
 from evals.extractor import load_cases
 
@@ -29,7 +28,7 @@ def features(assistant: Assistant, vocab: Vocabulary, split: str) -> list[dict[s
     rows = []
     for case in load_cases(split):
         as_of = dt.date.fromisoformat(str(case["as_of"]))
-        _, decisions = decide(assistant.book, case["question"], as_of)
+        decisions = assistant.decisions(case["question"], as_of)
         if decisions:
             continue  # a rule answers: never abstains
         _, signal = assistant._sentences(case["question"])

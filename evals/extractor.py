@@ -1,4 +1,4 @@
-"""How well the rule extractor knows when to speak: ``python -m evals.extractor``.
+"""How well question understanding knows when the rules speak: ``python -m evals.extractor``.
 
 On the gold set, questions of the kinds that a rule answers (eligibility, the cap, costs,
 target group, dates, amounts, accounts, reporting) should make at least one rule fire (recall);
@@ -17,10 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.passages import chunk_corpus
-from assistant.rules.book import RuleBook
-from assistant.rules.extract import decide
+from assistant.service import Assistant
 from evals.gold_set import load_gold
 
 RULE_KINDS = {"eligibility", "cap", "costs", "target_group", "dates", "amounts", "accounts",
@@ -39,8 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true", help="vis fejl")
     args = parser.parse_args(argv)
-    docs = load_corpus(Settings().corpus_dir)
-    book = RuleBook({d.id: d for d in docs}, chunk_corpus(docs))
+    bot = Assistant(Settings())
     fired: Counter[str] = Counter()
     total: Counter[str] = Counter()
     agree = judged = 0
@@ -50,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if group is None:
             continue
         as_of = dt.date.fromisoformat(str(case["as_of"]))
-        _, decisions = decide(book, case["question"], as_of)
+        decisions = bot.decisions(case["question"], as_of)
         total[group] += 1
         fired[group] += bool(decisions)
         if group == "rule" and decisions:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,12 @@ import pytest
 from assistant.config import Settings
 from assistant.index import SearchIndex, load_index
 from tests.servers import CORPUS, Server, free_port, start_api, stop
+
+# The understanding model and its example vectors are keyed by the example bank and the
+# embedding model, so every test (and every server a test starts) can share one cache:
+# the project's, which `pulje index` and the eval suite use too. Trained once, not per test.
+os.environ.setdefault("PULJE_UNDERSTANDING_DIR",
+                      str(Path(__file__).resolve().parents[1] / "data" / "understanding"))
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,8 @@ def start_api(data_dir: Path, db: Path, log: Path, **env: str) -> Server:
         "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
         "PULJE_DATA_DIR": str(data_dir), "PULJE_CORPUS_DIR": str(CORPUS),
         "PULJE_DATABASE_URL": f"sqlite:///{db}", "PULJE_API_KEYS": f"test:{KEY}",
-        "PULJE_RATE_LIMIT_PER_MINUTE": "100000", **env,
+        "PULJE_RATE_LIMIT_PER_MINUTE": "100000",
+        **{k: v for k, v in os.environ.items() if k == "PULJE_UNDERSTANDING_DIR"}, **env,
     }
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
                             env=environ, stdout=log.open("ab"), stderr=subprocess.STDOUT)

@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     def plans_check(body: Plan, request: Request,
                     client: str = Depends(authorise)) -> PlanResult:
         bot = the_assistant(request)
-        return check_plan(bot.book, bot.index, body)
+        return check_plan(bot.book, bot.index, body, bot.reader)
 
     @app.get("/v1/documents", response_model=list[DocumentOut], tags=["kilder"],
              summary="Kildedokumenterne",

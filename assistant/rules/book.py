@@ -31,8 +31,6 @@ class Entry:
     explanation: Text
     conditions: tuple[Text, ...]
     citations: tuple[Citation, ...]
-    met: tuple[re.Pattern[str], ...] = ()  # words saying the question meets the conditions
-    unmet: tuple[re.Pattern[str], ...] = ()  # words saying it does not
     min_experience_years: float | None = None  # work experience the programme requires
 
     def matches(self, text: str) -> bool:
@@ -82,8 +80,6 @@ class RuleBook:
                 explanation=Text(**raw["explanation"]),
                 conditions=tuple(Text(**c) for c in raw.get("conditions", [])),
                 citations=tuple(self.cite(q) for q in raw["quotes"]),
-                met=compile_names(raw.get("met", [])),
-                unmet=compile_names(raw.get("unmet", [])),
                 min_experience_years=raw.get("min_experience_years"),
             )
         return out
@@ -115,14 +111,6 @@ class RuleBook:
         return Text(raw["da"], raw["en"]), self.cite(raw["quote"])
 
     @cached_property
-    def admission_unmet(self) -> tuple[re.Pattern[str], ...]:
-        return compile_names(self._raw.get("admission_unmet", []))
-
-    @cached_property
-    def relevance_unmet(self) -> tuple[re.Pattern[str], ...]:
-        return compile_names(self._raw.get("relevance_unmet", []))
-
-    @cached_property
     def aliases_by_source(self) -> dict[str, tuple[re.Pattern[str], ...]]:
         """Per document that is not the rules (FOA, København), the names that a question
         uses for it."""
@@ -139,6 +127,11 @@ class RuleBook:
     @cached_property
     def roles(self) -> dict[str, tuple[re.Pattern[str], ...]]:
         return {k: compile_names(v) for k, v in self._raw["roles"]["names"].items()}
+
+    @cached_property
+    def themes(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """The themes the fact sheet names as relevant, by id, with the names for each."""
+        return {t["id"]: compile_names(t["names"]) for t in self._raw.get("themes", [])}
 
     @cached_property
     def outside_names(self) -> tuple[re.Pattern[str], ...]:

@@ -7,10 +7,12 @@ import re
 
 from assistant.rules.dates_text import NUMBER_WORDS
 
-_NUMBER = {**{word: float(n) for word, n in NUMBER_WORDS.items()}, "halvt": 0.5, "halv": 0.5,
-           "half a": 0.5, "et halvt": 0.5, "half": 0.5}
-_NUM = (r"(\d+(?:[.,]\d+)?|et halvt|half a|halvt?|half|en|et|én|ét|to|tre|fire|fem|seks|"
-        r"one|an?|two|three|four|five|six)")
+_FRACTIONS = {"halvt": 0.5, "halv": 0.5, "half a": 0.5, "et halvt": 0.5, "half": 0.5,
+              "halvandet": 1.5, "one and a half": 1.5, "1½": 1.5, "½": 0.5}
+_NUMBER = {**{word: float(n) for word, n in NUMBER_WORDS.items()}, **_FRACTIONS}
+# Every number word the one table knows (longest first, so "et halvt" wins over "et").
+_WORDS = sorted((re.escape(w) for w in _NUMBER), key=len, reverse=True)
+_NUM = "(" + "|".join([r"\d+(?:[.,]\d+)?½?", *_WORDS]) + ")"
 _UNIT = r"(års?|år|years?'?|mdr\.?|måneders?|months?'?)"
 _EXPERIENCE = (r"(?:erhvervs|arbejds|praksis)?erfaring\w*"
                r"|(?:work |working |professional )?experience")
@@ -50,6 +52,10 @@ def experience_years(text: str) -> float | None:
     3.0
     >>> experience_years("hun har under to års erfaring")
     1.99
+    >>> experience_years("Hun har arbejdet hos os i halvandet år.")
+    1.5
+    >>> experience_years("Our childminders have worked for us for eight years")
+    8.0
     >>> experience_years("Kan vi sende en medhjælper på PAU?") is None
     True
     """
@@ -77,4 +83,7 @@ def experience_years(text: str) -> float | None:
 
 def _number(word: str) -> float:
     known = _NUMBER.get(word)
-    return known if known is not None else float(word.replace(",", "."))
+    if known is not None:
+        return known
+    half = 0.5 if word.endswith("½") else 0.0
+    return float(word.rstrip("½").replace(",", ".")) + half

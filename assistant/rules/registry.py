@@ -23,9 +23,14 @@ from assistant.rules.money import parse_amount
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule function, the inputs it takes and the intents it answers (the first is the
+    one it answers above all; the others it answers when the question holds its inputs,
+    e.g. a start date in a question about a programme)."""
+
     name: str
     func: Callable[..., Decision]
     inputs: tuple[str, ...]
+    intents: tuple[str, ...] = ()
     uses_as_of: bool = False
 
     @property
@@ -36,24 +41,34 @@ class Rule:
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("programme_eligibility", eligibility.programme_eligibility,
-         ("programme", "named_as", "conditions_met", "unmet", "experience_years")),
-    Rule("counts_towards_cap", cap.counts_towards_cap, ("programme",)),
-    Rule("credit_transfer", eligibility.credit_transfer, ()),
-    Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk")),
-    Rule("covered_cost", costs.covered_cost, ("cost", "named_as", "conditions_met")),
-    Rule("target_group", target_group.target_group, ("roles", "private", "outside")),
-    Rule("content_reporting", dates.content_reporting, ("item", "group")),
-    Rule("payments", dates.payments, ("asked",)),
-    Rule("allocation", allocation.allocation, ("asked", "yes_no")),
-    Rule("status_review", dates.status_review, ("outcome_asked", "change_asked")),
-    Rule("activity_start", dates.activity_start, ("start",)),
-    Rule("first_round_open", dates.first_round_open, (), uses_as_of=True),
-    Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),
+         ("programme", "named_as", "conditions_met", "unmet", "experience_years"),
+         ("programme_funding", "target_group")),
+    Rule("counts_towards_cap", cap.counts_towards_cap, ("programme",), ("counts_towards_cap",)),
+    Rule("credit_transfer", eligibility.credit_transfer, (), ("credit_transfer",)),
+    Rule("informal_cap", cap.informal_cap, ("grant_dkk", "planned_informal_dkk"),
+         ("informal_cap",)),
+    Rule("covered_cost", costs.covered_cost, ("cost", "named_as", "conditions_met"),
+         ("cost_coverage",)),
+    Rule("target_group", target_group.target_group, ("roles", "private", "outside"),
+         ("target_group", "programme_funding", "cost_coverage")),
+    Rule("content_reporting", dates.content_reporting, ("item", "group"),
+         ("content_reporting",)),
+    Rule("payments", dates.payments, ("asked",), ("payments",)),
+    Rule("allocation", allocation.allocation, ("asked", "yes_no"), ("allocation",)),
+    Rule("status_review", dates.status_review, ("outcome_asked", "change_asked"),
+         ("status_review",)),
+    Rule("activity_start", dates.activity_start, ("start",),
+         ("activity_start", "first_round_open", "programme_funding", "grant_year_window")),
+    Rule("first_round_open", dates.first_round_open, (), ("first_round_open", "activity_start"),
          uses_as_of=True),
-    Rule("accounting_periods", dates.accounting_periods, ("deadline_asked",), uses_as_of=True),
-    Rule("spending_start", dates.spending_start, ()),
-    Rule("grant_year_window", dates.grant_year_window, ("year",)),
-    Rule("pool_amounts", amounts.pool_amounts, ("first", "last", "certainty_asked")),
+    Rule("completion_deadline", dates.completion_deadline, ("end", "start", "years"),
+         ("completion_deadline", "programme_funding", "activity_start"), uses_as_of=True),
+    Rule("accounting_periods", dates.accounting_periods, ("deadline_asked",),
+         ("accounting_periods",), uses_as_of=True),
+    Rule("spending_start", dates.spending_start, (), ("spending_start",)),
+    Rule("grant_year_window", dates.grant_year_window, ("year",), ("grant_year_window",)),
+    Rule("pool_amounts", amounts.pool_amounts, ("first", "last", "certainty_asked"),
+         ("pool_amounts",)),
 )}
 
 

@@ -97,7 +97,8 @@ class Sentence:
 
 
 def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: str = "yn",
-                  negated: bool = False) -> tuple[str, AnswerVerdict]:
+                  negated: bool = False, premise_false: bool = False
+                  ) -> tuple[str, AnswerVerdict]:
     """Verdict first, about the substance, then the reason with its sources, then the
     conditions.
 
@@ -110,8 +111,9 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: 
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
     allowed = primary.verdict in ("yes", "conditional")
-    premise_false = False
-    if form == "claim" and negated and allowed:
+    if premise_false:
+        pass  # the caller found the question's premise contradicted by a rule ("no")
+    elif form == "claim" and negated and allowed:
         verdict, premise_false = "no", True  # "Er det rigtigt, at X slet ikke må …?" Nej
     elif form == "claim" and negated and primary.verdict == "no":
         verdict = "yes"  # "Er det rigtigt, at X ikke kan betales?" Ja, det er rigtigt

@@ -38,7 +38,7 @@ from assistant.rules.decision import Citation, Decision
 from assistant.rules.registry import run_rule
 from assistant.scope import INTERNALS, out_of_scope, without_internals
 from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
-from assistant.understanding.dispatch import calls_for
+from assistant.understanding.dispatch import calls_for, premise_calls
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]
@@ -177,6 +177,15 @@ class Assistant:
             # "Hvor meget koster deltagerbetalingen?": the rule knows that it is covered,
             # not what it costs. The material does not give the figure asked for.
             decisions = []
+        # A premise the rules contradict ("Da masteruddannelser nu er tilladt, hvordan
+        # søger vi?"): the answer corrects it first, whatever the question then asks.
+        refuted = [d for d in (run_rule(self.book, name, inputs, as_of)
+                               for name, inputs in premise_calls(ask, self.book))
+                   if d.verdict == "no" and not ask.negated]
+        if refuted:
+            text, verdict = compose_rules(refuted + decisions, lang, cites, "yn", False,
+                                          premise_false=True)
+            return Part(text, verdict, refuted + decisions)
         if decisions:
             text, verdict = compose_rules(decisions, lang, cites, ask.form, ask.negated)
             return Part(text, verdict, decisions)

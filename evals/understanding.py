@@ -33,10 +33,11 @@ def vector_cache(path: Path | None = None) -> VectorCache:
 
 
 def _score(model: Model, tests: list[Example], vectors: VectorCache | None) -> dict[str, Any]:
-    dense = vectors.vectors([e.text for e in tests]) if vectors else None
+    if vectors is not None:
+        vectors.vectors([e.text for e in tests])  # cached: the lookups below are free
     rows = []
-    for i, e in enumerate(tests):
-        p = model.predict(e.text, None if dense is None else dense[i])
+    for e in tests:
+        p = model.predict(e.text, (lambda t: vectors.vectors([t])[0]) if vectors else None)
         space = space_of(e.intent)
         label = p.thing.get(space) if space else None
         thing = label.value if label else None

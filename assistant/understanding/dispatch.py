@@ -213,3 +213,15 @@ def calls_for(ask: Ask, book: RuleBook) -> list[tuple[str, Inputs]]:
             primary = rule.intents[0] == ask.intent
             calls.append((0 if primary else 1, rule.name, inputs))
     return [(name, inputs) for _, name, inputs in sorted(calls, key=lambda c: c[0])]
+
+
+def premise_calls(ask: Ask, book: RuleBook) -> list[tuple[str, Inputs]]:
+    """The rules that judge what the question's premise presumes about a programme or a
+    cost it names ("Da masteruddannelser nu er tilladt, …"): eligibility of that thing."""
+    calls: list[tuple[str, Inputs]] = []
+    for m in ask.premise_mentions:
+        if m.kind == "programme":
+            calls.append(("programme_eligibility", {"programme": m.id, "named_as": m.words}))
+        elif m.kind == "cost":
+            calls.append(("covered_cost", {"cost": m.id, "named_as": m.words}))
+    return calls

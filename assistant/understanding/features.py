@@ -139,8 +139,7 @@ class SentenceFeaturizer:
 class Featurizer:
     """n-gram TF-IDF (fitted on the bank) side by side with the e5 vector."""
 
-    def __init__(self, use_dense: bool = True, dense_weight: float = 1.5) -> None:
-        self.use_dense = use_dense
+    def __init__(self, dense_weight: float = 1.5) -> None:
         self.dense_weight = dense_weight
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                      min_df=2, preprocessor=fold)
@@ -154,6 +153,6 @@ class Featurizer:
 
     def transform(self, texts: Sequence[str], dense: np.ndarray | None) -> sparse.csr_matrix:
         parts = [self.chars.transform(texts), 0.7 * self.words.transform(texts)]
-        if self.use_dense and dense is not None:
+        if dense is not None:
             parts.append(sparse.csr_matrix(self.dense_weight * dense))
         return sparse.hstack(parts, format="csr")

@@ -34,6 +34,8 @@ class Ask:
     values: Values = field(default_factory=Values)
     mentions: tuple[Mention, ...] = ()
     nearest: tuple[Nearest, ...] = ()
+    premise: str = ""  # a premise clause the question opens with ("Da X er tilladt, …")
+    premise_mentions: tuple[Mention, ...] = ()
 
     @property
     def for_rules(self) -> bool:
@@ -58,6 +60,7 @@ class Ask:
                 "grant_year": v.grant_year, "duration_years": v.duration_years,
                 "experience_years": v.experience_years}.items() if val not in (None, [])},
             "mentions": [[m.kind, m.id, m.words] for m in self.mentions],
+            "premise": self.premise,
             "nearest": [[n.text, n.intent, round(n.score, 3)] for n in self.nearest],
         }
 

@@ -38,6 +38,23 @@ BINDING = {"pau": ("experience", "agreement"), "amu": ("relevance",),
            "substitutes": ("tied", "agreements"), "wages": ("agreements",)}
 
 _SENTENCE = re.compile(r"(?<=[?!.])\s+(?=\S)")
+# A premise stated as a subordinate clause before the question: "Da masteruddannelser nu er
+# tilladt, hvordan …?", "Since private institutions are excluded, …". A fixed grammatical
+# shape (the conjunction, then the clause up to its comma), so it is parsed, not learned.
+_PREMISE = re.compile(r"^\W*(?:da|eftersom|når nu|nu hvor|nu da|since|as|given that|now that)"
+                      r"\s+([^,?]{6,}),", re.IGNORECASE)
+
+
+def premise_of(text: str) -> str:
+    """The premise clause a question opens with, or "".
+
+    >>> premise_of("Da masteruddannelser nu er tilladt, hvordan søger vi?")
+    'masteruddannelser nu er tilladt'
+    >>> premise_of("Kan vi søge?")
+    ''
+    """
+    m = _PREMISE.search(text)
+    return m.group(1).strip() if m else ""
 
 
 def split_parts(text: str) -> list[tuple[str, str]]:
@@ -74,7 +91,7 @@ class QuestionReader:
     embed: Callable[[str], np.ndarray] | None
 
     def predict(self, text: str) -> Prediction:
-        return self.model.predict(text, self.embed(text) if self.embed else None)
+        return self.model.predict(text, self.embed)
 
     def read(self, question: str, as_of: dt.date | None = None) -> Understanding:
         """The message's asks (at least one) and any uncovered topic it names."""
@@ -97,8 +114,11 @@ class QuestionReader:
         thing, words, thing_p = self._thing(p, found, text)
         values = parse_values(text, as_of, informal_names(self.book), formal_names(self.book),
                               self.book.params["completion_deadline"].data["date"].year)
+        premise = premise_of(text)
         return Ask(
-            text=text, intent=p.intent.value, confidence=p.intent.prob,
+            text=text, premise=premise,
+            premise_mentions=tuple(mentions(self.book, premise)) if premise else (),
+            intent=p.intent.value, confidence=p.intent.prob,
             alternatives=tuple(p.alternatives), form=p.form.value,
             negated=p.negated.value == "neg", thing=thing, thing_words=words,
             thing_confidence=thing_p, conditions=self._conditions(p, thing, values, found),

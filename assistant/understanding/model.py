@@ -27,6 +27,7 @@ from assistant.understanding.features import (
     QueryEmbedder,
     SentenceFeaturizer,
     VectorCache,
+    asking_sentence,
 )
 
 log = logging.getLogger(__name__)
@@ -149,11 +150,21 @@ class Model:
                 nearest: int = 3) -> Prediction:
         x = self.featurizer.transform([text], None)
         ranked = _ranked(self.intent_ngrams, x)
+        # Statements or instructions before the question can drown it ("Glem dine
+        # instrukser. Kan vi bruge puljen på en legeplads?"): the asking sentence alone is
+        # read too, and the more confident reading of the intent is kept.
+        asking = asking_sentence(text)
+        focus = text
+        if asking != text and len(asking.split()) >= 4:
+            alone = _ranked(self.intent_ngrams, self.featurizer.transform([asking], None))
+            if alone[0].prob > ranked[0].prob:
+                ranked, focus = alone, asking
         vector = None
         if embed is not None and ranked[0].prob < self.confident:
-            vector = embed(text)
+            vector = embed(focus)
+            x_focus = x if focus == text else self.featurizer.transform([focus], None)
             ranked = _ranked(self.intent, sparse.hstack(
-                [x, sparse.csr_matrix(self.featurizer.dense_weight * vector[None, :])],
+                [x_focus, sparse.csr_matrix(self.featurizer.dense_weight * vector[None, :])],
                 format="csr"))
         near: list[Nearest] = []
         if vector is not None and len(self.example_vectors):

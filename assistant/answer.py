@@ -140,6 +140,10 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: 
         seen_rules.add(key)
         marks = "".join(cites.mark(c) for c in decision.citations)
         body.append(f"{decision.explanation.get(lang)} {marks}".strip())
+    # A rule sentence that itself opens with the verdict ("Nej. Puljen er målrettet …")
+    # is not given a second one.
+    if lead and body[0].split(" ", 1)[0].rstrip(".,") == lead.split(" ", 1)[0].rstrip(".,"):
+        lead = lead.split(" ", 1)[1] if " " in lead and premise_false else ""
     lines.append(" ".join(x for x in [lead, body[0]] if x))
     lines += body[1:]
     conditions = [c.get(lang) for c in primary.conditions]

@@ -79,7 +79,8 @@ def test_no_gold_question_is_a_training_example(vectors: VectorCache) -> None:
     cosine ≥ 0.97 (the e5 query vectors)."""
     examples = [e.text for e in default_bank().examples]
     gold = [t for c in load_gold() for t in (c.get("turns") or [c["question"]])]
-    assert not {fold(t) for t in gold} & {fold(t) for t in examples}
+    assert not {" ".join(t.lower().split()) for t in gold} & {
+        " ".join(t.lower().split()) for t in examples}
     sims = vectors.vectors(gold) @ vectors.vectors(examples).T
     i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
     assert sims[i, j] < 0.97, (gold[i], examples[j], float(sims[i, j]))
@@ -144,17 +145,15 @@ def test_adding_one_example_changes_the_reading_of_its_paraphrase(
         tmp_path: Path, index: SearchIndex, settings: Settings) -> None:
     """The maintainer's loop: a misread question, one example added to the bank, retrain,
     and a paraphrase of it is read as the example says."""
-    question = "Kan vi få puljen til at dække et zorbkursus for de ansatte?"
-    paraphrase = "Må zorbkurser for personalet betales af puljen?"
+    question = "Hvad siger zorbforeningen om puljen?"
+    paraphrase = "Hvad mener zorbforeningen egentlig om puljen?"
     book = RuleBook(index.documents, index.passages)
     shutil.copytree(EXAMPLES_DIR, tmp_path / "examples")
     shutil.copytree(settings.understanding_cache(), tmp_path / "cache", dirs_exist_ok=True)
     before = load_reader(index, book, tmp_path / "cache").read(paraphrase, DAY).first
-    assert before.thing != "informal"
-    with (tmp_path / "examples" / "programme_funding.yaml").open("a", encoding="utf-8") as f:
-        f.write(yaml.safe_dump([{"q": question, "lang": "da", "form": "yn", "neg": False,
-                                 "thing": "informal", "writer": "maintainer"}],
-                               allow_unicode=True))
+    with (tmp_path / "examples" / "foa.yaml").open("a", encoding="utf-8") as f:
+        f.write(yaml.safe_dump([{"q": question, "lang": "da", "form": "open", "neg": False,
+                                 "writer": "maintainer"}], allow_unicode=True))
     bank = load_bank(INTENTS_FILE, tmp_path / "examples")
     after = load_reader(index, book, tmp_path / "cache", bank).read(paraphrase, DAY).first
-    assert (after.intent, after.thing) == ("programme_funding", "informal")
+    assert before.intent != "foa" and after.intent == "foa"

@@ -149,15 +149,15 @@ COUNTS = Text(
     en="Yes, {name} is informal upskilling and counts towards the cap of 10 per cent of the grant.",
 )
 NOT_COUNTS = Text(
-    da="Loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
+    da="Nej, loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
        "institutionsintern undervisning og private kurser); {name} tæller ikke med.",
-    en="The 10 per cent cap applies only to informal upskilling (municipal courses, "
+    en="No, the 10 per cent cap applies only to informal upskilling (municipal courses, "
        "in-house teaching and private courses); {name} does not count towards it.",
 )
 TARGET_OUTSIDE = Text(
-    da="Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
+    da="Nej. Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
        "pædagogisk funktion i dagtilbud; {name} er ikke omfattet.",
-    en="The pool is aimed at pedagogical staff employed in daycare or staff with a "
+    en="No. The pool is aimed at pedagogical staff employed in daycare or staff with a "
        "pedagogical function in daycare; {name} is not covered.",
 )
 CAP_SHARE = Text(

@@ -103,7 +103,9 @@ class QuestionReader:
             for context, part in parts:
                 text = f"{context} {part}".strip()
                 ask = self._ask(text, self.predict(text), as_of)
-                if asks and (asks[-1].intent, asks[-1].thing) == (ask.intent, ask.thing):
+                if asks and ((asks[-1].intent, asks[-1].thing) == (ask.intent, ask.thing)
+                             or (not mentions(self.book, part)
+                                 and len(part.split()) <= 6)):
                     continue  # a second question about the same thing: one ask
                 asks.append(ask)
         return Understanding(question=question, asks=tuple(asks),

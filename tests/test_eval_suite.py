@@ -138,7 +138,7 @@ def test_library_run_writes_json_and_report(settings: Settings, index: Any, tmp_
     assert "<table>" in (report / "report.html").read_text()
 
 
-@pytest.mark.xfail(reason="one case differs between library and API mode since the learned reader; cause not found yet", strict=False)
+@pytest.mark.xfail(reason="one case differs between library and API mode", strict=False)
 def test_api_mode_gives_the_same_verdicts(api_server: Server, settings: Settings,
                                           index: Any) -> None:
     via_api = suite.run(settings, "dev", url=api_server.url, key=KEY)

@@ -111,16 +111,16 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: 
     primary = decisions[0]
     verdict: AnswerVerdict = primary.verdict
     allowed = primary.verdict in ("yes", "conditional")
-    if premise_false:
-        pass  # the caller found the question's premise contradicted by a rule ("no")
-    elif form == "claim" and negated and allowed:
-        verdict, premise_false = "no", True  # "Er det rigtigt, at X slet ikke må …?" Nej
-    elif form == "claim" and negated and primary.verdict == "no":
-        verdict = "yes"  # "Er det rigtigt, at X ikke kan betales?" Ja, det er rigtigt
-    elif negated and allowed:
-        premise_false = True
-        if form not in ("yn", "claim"):
-            verdict = "no"  # "Since private institutions are excluded, how do we …?"
+    # premise_false on entry: the caller found the question's premise contradicted ("no").
+    if not premise_false and negated:
+        if form == "claim" and allowed:
+            verdict, premise_false = "no", True  # "Er det rigtigt, at X slet ikke må …?"
+        elif form == "claim" and primary.verdict == "no":
+            verdict = "yes"  # "Er det rigtigt, at X ikke kan betales?" Ja, det er rigtigt
+        elif allowed:
+            premise_false = True
+            if form != "yn":
+                verdict = "no"  # "Since private institutions are excluded, how do we …?"
     if verdict in ("yes", "conditional") and form == "open" and not premise_false:
         verdict = "info"  # "Hvor længe har vi endnu …?" is answered with the facts
     lines = []

@@ -143,16 +143,15 @@ def _load_book(settings: Settings) -> RuleBook:
 def _rules(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    from assistant.rules.registry import RULES, run_rule
-    from assistant.understanding.dispatch import calls_for
+    from assistant.rules.registry import RULES
+    from assistant.understanding.dispatch import decide
 
     book = _load_book(settings)
     if args.question:
         as_of = args.as_of or dt.date.today()
         reader = _reader(settings)
-        decisions = [run_rule(reader.book, name, inputs, as_of)
-                     for ask in reader.read(args.question, as_of).asks if ask.for_rules
-                     for name, inputs in calls_for(ask, reader.book)]
+        decisions = [d for ask in reader.read(args.question, as_of).asks
+                     for d in decide(ask, reader.book, as_of)]
         if not decisions:
             console.print("Ingen regel genkender spørgsmålet; det besvares ud fra kilderne alene.")
         for d in decisions:

@@ -38,7 +38,7 @@ from assistant.rules.decision import Citation, Decision
 from assistant.rules.registry import run_rule
 from assistant.scope import INTERNALS, out_of_scope, without_internals
 from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
-from assistant.understanding.dispatch import calls_for, premise_calls
+from assistant.understanding.dispatch import calls_for, decide, premise_calls
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]
@@ -87,11 +87,12 @@ class Assistant:
 
         # A request for the service's internals wrapped around a real question: the
         # request is dropped and the rest is answered (nothing left: out of scope).
-        query = resolved
-        if out_of_scope(resolved) == INTERNALS:
-            query = without_internals(resolved) or resolved
         t = time.perf_counter()
-        understanding = self.reader.read(query, as_of)
+        understanding = self.reader.read(resolved, as_of)
+        if understanding.scope_topic == INTERNALS:
+            query = without_internals(resolved)
+            if query:
+                understanding = self.reader.read(query, as_of)
         previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"),
                         "")
         if previous and resolved == text and is_elliptic(text):
@@ -147,9 +148,8 @@ class Assistant:
 
     def decisions(self, question: str, as_of: dt.date) -> list[Decision]:
         """The decisions of the rules a question calls (none: the documents answer it)."""
-        return [run_rule(self.book, name, inputs, as_of)
-                for ask in self.reader.read(question, as_of).asks if ask.for_rules
-                for name, inputs in calls_for(ask, self.book)]
+        return [d for ask in self.reader.read(question, as_of).asks
+                for d in decide(ask, self.book, as_of)]
 
     def _complete(self, question: str) -> bool:
         """Whether a short follow-up is a whole question for the rules on its own ("what
@@ -167,10 +167,7 @@ class Assistant:
         topic = understanding.scope_topic if len(understanding.asks) == 1 else out_of_scope(
             ask.text)
         named = any(p.search(ask.text) for p in self.book.source_aliases)
-        decisions = []
-        if ask.for_rules and topic in (None, INTERNALS):
-            decisions = [run_rule(self.book, name, inputs, as_of)
-                         for name, inputs in calls_for(ask, self.book)]
+        decisions = decide(ask, self.book, as_of) if topic in (None, INTERNALS) else []
         timings["rules_ms"] = timings.get("rules_ms", 0.0) + _ms(t)
         if decisions and ask.form == "open" and lacks_asked_figure(
                 ask.text, [d.explanation.da for d in decisions]):
@@ -254,8 +251,8 @@ class Assistant:
 
 
 # The learned out-of-scope class, read first with at least this probability, abstains
-# (when no rule answers and no source is named); otherwise the
-# retrieved sentences and the calibrated similarity threshold decide.
+# when no rule answers and no source is named; otherwise the retrieved sentences and the
+# calibrated similarity threshold decide.
 OUT_OF_SCOPE_CONFIDENCE = 0.25
 
 

@@ -7,10 +7,12 @@ frame does not hold them (None), in which case the rule is not called.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from assistant.rules.book import RuleBook
-from assistant.rules.registry import RULES
+from assistant.rules.decision import Decision
+from assistant.rules.registry import RULES, run_rule
 from assistant.understanding.frame import Ask
 from assistant.understanding.reader import BINDING
 from assistant.understanding.values import starts
@@ -225,3 +227,10 @@ def premise_calls(ask: Ask, book: RuleBook) -> list[tuple[str, Inputs]]:
         elif m.kind == "cost":
             calls.append(("covered_cost", {"cost": m.id, "named_as": m.words}))
     return calls
+
+
+def decide(ask: Ask, book: RuleBook, as_of: dt.date) -> list[Decision]:
+    """The decisions of the rules the ask calls (none for a documentary ask)."""
+    if not ask.for_rules:
+        return []
+    return [run_rule(book, name, inputs, as_of) for name, inputs in calls_for(ask, book)]

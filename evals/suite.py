@@ -19,7 +19,6 @@ import re
 import statistics
 import sys
 import time
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,11 +30,11 @@ from assistant.answer import Answer
 from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.retrieval import HybridRetriever
+from evals.gate import gate
 from evals.gold_set import load_gold
 from evals.retrieval import relevant_passages, score
 
 EVALS = Path(__file__).resolve().parent
-THRESHOLDS = EVALS / "thresholds.toml"
 BASELINE = EVALS / "baseline.json"
 REPORTS = EVALS / "reports"
 VERDICTS = ["yes", "no", "conditional", "unknown", "info"]
@@ -274,48 +273,6 @@ def _redteam(assistant: Any) -> list[dict[str, Any]] | None:
 
 
 # --- the gate -----------------------------------------------------------------------
-
-# The figures CI must hold: a thresholds file without a floor for each is an error, so a
-# commented-out table header can no longer switch the gate off silently.
-REQUIRED_FLOORS = ("verdict_accuracy", "fact_recall", "citation_precision",
-                   "abstention_recall")
-REQUIRED_CEILINGS = ("false_abstention",)
-
-
-class ThresholdsError(ValueError):
-    """The thresholds file lacks a floor or ceiling the gate must enforce."""
-
-
-def load_thresholds(path: Path = THRESHOLDS) -> dict[str, Any]:
-    """The gate's thresholds, checked: every required floor and ceiling is a number."""
-    config = tomllib.loads(path.read_text(encoding="utf-8"))
-    for table, names in (("floor", REQUIRED_FLOORS), ("ceiling", REQUIRED_CEILINGS)):
-        values = config.get(table)
-        if not isinstance(values, dict):
-            raise ThresholdsError(f"{path}: tabellen [{table}] mangler")
-        missing = [n for n in names if not isinstance(values.get(n), int | float)]
-        if missing:
-            raise ThresholdsError(f"{path}: [{table}] mangler {', '.join(missing)}")
-    return config
-
-
-def gate(result: dict[str, Any], path: Path = THRESHOLDS) -> list[str]:
-    """Every way the result falls short of the floors in ``thresholds.toml`` (empty: pass)."""
-    config = load_thresholds(path)
-    failures = []
-    for metric, floor in config.get("floor", {}).items():
-        value = result["totals"].get(metric)
-        if value is None or value < floor:
-            failures.append(f"{metric} = {value} < {floor}")
-    for metric, ceiling in config.get("ceiling", {}).items():
-        value = result["totals"].get(metric)
-        if value is None or value > ceiling:
-            failures.append(f"{metric} = {value} > {ceiling}")
-    if config.get("redteam", {}).get("all_hold") and result.get("redteam") is not None:
-        broken = [r for r in result["redteam"] if not r["ok"] and not r.get("xfail")]
-        failures += [f"red-team {r['id']}: {'; '.join(r['problems'])}" for r in broken]
-    return failures
-
 
 def failing_cases(result: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in result["cases"] if not r["verdict_ok"] or r["missing_facts"]

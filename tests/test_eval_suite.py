@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.config import Settings
+from evals import gate as quality_gate
 from evals import suite
 from evals.gold_set import load_gold
 from tests.servers import KEY, Server
@@ -51,37 +52,37 @@ def test_gate_fails_below_a_floor_and_names_it(tmp_path: Path) -> None:
     fine = {"fact_recall": 0.9, "citation_precision": 1.0, "abstention_recall": 0.9}
     good = {"totals": {"verdict_accuracy": 0.95, "false_abstention": 0.0} | fine,
             "redteam": [{"id": "r1", "ok": True, "problems": []}]}
-    assert suite.gate(good, thresholds) == []
+    assert quality_gate.gate(good, thresholds) == []
     bad = {"totals": {"verdict_accuracy": 0.8, "false_abstention": 0.1} | fine,
            "redteam": [{"id": "r1", "ok": False, "problems": ["verdict yes"]},
                        {"id": "r2", "ok": False, "problems": ["known"], "xfail": "why"}]}
-    failures = suite.gate(bad, thresholds)
+    failures = quality_gate.gate(bad, thresholds)
     assert failures == ["verdict_accuracy = 0.8 < 0.9", "false_abstention = 0.1 > 0.05",
                         "red-team r1: verdict yes"]
 
 
 def test_the_real_thresholds_file_has_every_floor_the_gate_enforces() -> None:
-    config = suite.load_thresholds()  # the file CI reads, not a made-up one
-    assert set(suite.REQUIRED_FLOORS) <= set(config["floor"])
+    config = quality_gate.load_thresholds()  # the file CI reads, not a made-up one
+    assert set(quality_gate.REQUIRED_FLOORS) <= set(config["floor"])
     # Just under each real floor fails the gate, naming the figure.
     at_floor = {"totals": dict(config["floor"]) | {"false_abstention": 0.0,
                                                     "forbidden_hits": 0}}
-    assert suite.gate(at_floor) == []
+    assert quality_gate.gate(at_floor) == []
     for metric, floor in config["floor"].items():
         below = {"totals": at_floor["totals"] | {metric: floor - 0.01}}
-        assert suite.gate(below) == [f"{metric} = {floor - 0.01} < {floor}"]
+        assert quality_gate.gate(below) == [f"{metric} = {floor - 0.01} < {floor}"]
 
 
 def test_a_thresholds_file_without_its_floor_table_is_refused(tmp_path: Path) -> None:
-    real = suite.THRESHOLDS.read_text(encoding="utf-8")
+    real = quality_gate.THRESHOLDS.read_text(encoding="utf-8")
     commented = tmp_path / "t.toml"
     commented.write_text(real.replace("[floor]", "# [floor]"), encoding="utf-8")
-    with pytest.raises(suite.ThresholdsError, match=r"\[floor\]"):
-        suite.gate({"totals": {}}, commented)
+    with pytest.raises(quality_gate.ThresholdsError, match=r"\[floor\]"):
+        quality_gate.gate({"totals": {}}, commented)
     partial = tmp_path / "p.toml"
     partial.write_text("[floor]\nverdict_accuracy = 0.9\n[ceiling]\nfalse_abstention = 0.05\n")
-    with pytest.raises(suite.ThresholdsError, match="fact_recall"):
-        suite.gate({"totals": {}}, partial)
+    with pytest.raises(quality_gate.ThresholdsError, match="fact_recall"):
+        quality_gate.gate({"totals": {}}, partial)
 
 
 @pytest.mark.parametrize(("fact", "text", "found"), [

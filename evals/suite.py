@@ -342,7 +342,7 @@ def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pulje eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=["dev", "test", "blind"], default=None,
+    parser.add_argument("--split", choices=["dev", "test", "blind", "blind-docs"], default=None,
                         help="kun dev eller test (standard: alle)")
     parser.add_argument("--json", type=Path, help="skriv resultatet som JSON")
     parser.add_argument("--url", default="", help="en kørende API-server i stedet for biblioteket")

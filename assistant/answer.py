@@ -10,16 +10,22 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.index import SearchIndex
+from assistant.rules.book import Entry, RuleBook
 from assistant.rules.decision import Citation, Decision
+from assistant.selection import Extract, Selection, grouped
 from assistant.texts import (
     ABSTAIN,
     CLAIM_HOLDS,
     CONDITIONS,
     CONTRADICT_LEAD,
     NOT_A_RULE,
+    OVERVIEW,
     PREMISE,
+    RECOMMENDS_LABEL,
+    REPEATED,
     SOURCE_LABEL,
     SOURCE_LABEL_OTHER,
+    SOURCE_NAME,
     VERDICT_LEAD,
     WHERE_TO_ASK,
 )
@@ -85,15 +91,6 @@ class Citations:
             quote=cite.quote, text=passage.text, start=cite.start, end=cite.end,
         ))
         return f"[{len(self.items)}]"
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A retrieved sentence: its citation and how well it matched."""
-
-    cite: Citation
-    authority: str
-    score: float
 
 
 def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: str = "yn",
@@ -173,11 +170,14 @@ def order_decisions(decisions: list[Decision]) -> list[Decision]:
     return [d for _, d in sorted(enumerate(decisions), key=key)]
 
 
-def source_label(authority: str, publisher: str, lang: str) -> str:
-    """How a quoted sentence is introduced: the rules, the ministry, Copenhagen's practice
-    or FOA's view by name, and any other municipality or organisation by its publisher.
+def source_label(authority: str, publisher: str, lang: str, recommends: bool = False) -> str:
+    """How the quoted sentences of one source are introduced: the rules, the ministry,
+    Copenhagen's practice or FOA's view by name ("FOA anbefaler" only when every sentence
+    recommends), and any other municipality or organisation by its publisher.
 
     >>> source_label("opinion", "FOA", "da")
+    "FOA's rapport (fagforeningens holdning, ikke puljens regler):"
+    >>> source_label("opinion", "FOA", "da", recommends=True)
     'FOA anbefaler (fagforeningens holdning, ikke puljens regler):'
     >>> source_label("opinion", "Testforening", "da")
     'Testforening mener (en holdning, ikke puljens regler):'
@@ -185,17 +185,51 @@ def source_label(authority: str, publisher: str, lang: str) -> str:
     known = {"municipal": "Københavns Kommune", "opinion": "FOA"}
     if authority in known and not publisher.startswith(known[authority]):
         return SOURCE_LABEL_OTHER[authority].get(lang).format(publisher=publisher)
+    if authority == "opinion" and recommends:
+        return RECOMMENDS_LABEL.get(lang)
     return SOURCE_LABEL[authority].get(lang)
 
 
-def compose_passages(sentences: list[Sentence], lang: str, cites: Citations) -> str:
-    """Quoted sentences, each introduced by what kind of source it is."""
+def compose_documents(selection: Selection, lang: str, cites: Citations) -> str:
+    """The selected extracts, grouped by source with one label each; a source that only
+    repeats one of them is said to agree, once."""
+    index = cites.index
     lines = []
-    for s in sentences:
-        label = source_label(s.authority, cites.index.documents[s.cite.doc].meta.publisher,
-                             lang)
-        lines.append(f"{label} {s.cite.quote} {cites.mark(s.cite)}")
+    for group in grouped(index, selection):
+        meta = index.documents[group[0].doc].meta
+        label = source_label(meta.authority, meta.publisher, lang,
+                             recommends=all(e.recommends() for e in group))
+        body = [f"{_display(e)} {cites.mark(e.citation(index))}" for e in group]
+        if len(body) == 1 and "\n" not in body[0]:
+            lines.append(f"{label} {body[0]}")
+        else:
+            lines += [label, *body]
+    shown = {e.doc for e in selection.extracts}
+    repeats: dict[str, list[Extract]] = {}
+    for e in selection.repeated_by:
+        if e.doc not in shown:
+            repeats.setdefault(e.doc, []).append(e)
+    for doc, extracts in repeats.items():
+        meta = index.documents[doc].meta
+        name = SOURCE_NAME[meta.authority].get(lang) if meta.authority in (
+            "rules", "official") else meta.publisher
+        marks = "".join(cites.mark(e.citation(index)) for e in extracts)
+        lines.append(REPEATED.get(lang).format(source=name, marks=marks))
     return "\n".join(lines)
+
+
+def _display(extract: Extract) -> str:
+    """A run of sentences as shown: sentences of a paragraph after each other, list items
+    on their own lines (the citation holds the document's exact text)."""
+    parts: list[str] = []
+    for c in extract.sentences:
+        if c.role == "item" and len(extract.sentences) > 1:
+            parts.append(f"\n- {c.quote}")
+        elif parts and parts[-1].startswith("\n- "):
+            parts.append(f"\n{c.quote}")
+        else:
+            parts.append(f" {c.quote}" if parts else c.quote)
+    return "".join(parts).strip()
 
 
 _ASKS_IF_RULE = re.compile(
@@ -206,15 +240,15 @@ _ASKS_IF_RULE = re.compile(
     r"do we (also )?have to|must we (also)?)", re.IGNORECASE)
 
 
-def not_a_rule(question: str, sentences: list[Sentence]) -> bool:
+def not_a_rule(question: str, selection: Selection) -> bool:
     """The question asks whether something is a rule of the pool, and the material has it
     only from Copenhagen or FOA: then it is not a rule of the pool."""
-    return bool(_ASKS_IF_RULE.search(question)) and bool(sentences) and all(
-        s.authority in ("municipal", "opinion") for s in sentences)
+    return bool(_ASKS_IF_RULE.search(question)) and bool(selection.extracts) and all(
+        e.authority in ("municipal", "opinion") for e in selection.extracts)
 
 
-def compose_not_a_rule(sentences: list[Sentence], lang: str, cites: Citations) -> str:
-    return f"{NOT_A_RULE.get(lang)}\n{compose_passages(sentences, lang, cites)}"
+def compose_not_a_rule(selection: Selection, lang: str, cites: Citations) -> str:
+    return f"{NOT_A_RULE.get(lang)}\n{compose_documents(selection, lang, cites)}"
 
 
 _ASKS_FIGURE = re.compile(
@@ -268,15 +302,40 @@ def asked_figure_kind(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def lacks_asked_figure(question: str, sentences: list[Sentence] | list[str]) -> bool:
+def lacks_asked_figure(question: str, sentences: list[str]) -> bool:
     """A question asking for an amount, a number or a date, and sentences (or a rule's
     explanations) that state none, or none of the kind asked (a count of participants is
     not answered by a date): the material does not give what is asked, however close."""
     if not _ASKS_FIGURE.search(question) and not _ASKS_MONEY.search(question):
         return False
     kind = asked_figure_kind(question) or _FIGURE
-    texts = [s if isinstance(s, str) else s.cite.quote for s in sentences]
-    return not any(kind.search(t) for t in texts)
+    return not any(kind.search(t) for t in sentences)
+
+
+def compose_overview(book: RuleBook, lang: str, cites: Citations) -> str:
+    """What the pool covers, from the catalogue and the parameters: the programmes and
+    costs it may fund, the cap on informal upskilling, the target group, what it may not
+    fund; each line with the sentences of the fact sheet it rests on."""
+    def line(head: str, entries: list[Entry]) -> str:
+        marks = "".join(cites.mark(e.citations[0]) for e in entries if e.citations)
+        return f"- {head}: {', '.join(e.label.get(lang) for e in entries)} {marks}"
+
+    allowed = [e for e in book.programmes.values()
+               if e.verdict in ("yes", "conditional") and e.id != "informal"]
+    costs = [e for e in book.costs.values()
+             if e.verdict in ("yes", "conditional") and e.id != "informal"]
+    excluded = [e for e in [*book.programmes.values(), *book.costs.values()]
+                if e.verdict == "no"]
+    cap = book.params["informal_cap"]
+    percent = f"{cap.data['value'] * 100:g}"
+    lines = [OVERVIEW["lead"].get(lang), line(OVERVIEW["programmes"].get(lang), allowed),
+             line(OVERVIEW["costs"].get(lang), costs),
+             f"- {OVERVIEW['informal'].get(lang).format(cap=percent)} "
+             f"{cites.mark(book.param_citation('informal_cap'))}",
+             f"- {OVERVIEW['target'].get(lang)} {cites.mark(book.role_quote('target_quote'))}",
+             line(OVERVIEW["excluded"].get(lang), excluded),
+             OVERVIEW["conditions"].get(lang)]
+    return "\n".join(lines)
 
 
 def compose_abstention(lang: str) -> str:

@@ -62,6 +62,15 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     model = load_or_train(bank, index.embeddings, settings.understanding_cache())
     console.print(f"Forståelsesmodel {model.key[:12]}: {len(bank.examples)} eksempler, "
                   f"{len(bank.intents)} intentioner ({time.perf_counter() - started:.1f} s)")
+    # The sentence scorer is trained from the (question, answering sentences) pairs, with
+    # the understanding model's reading of each question, when the assistant starts.
+    from assistant.selection import load_pairs
+    from assistant.service import Assistant
+
+    started = time.perf_counter()
+    Assistant(settings, index=index)
+    console.print(f"Sætningsudvælger: {len(load_pairs())} spørgsmål-svar-par "
+                  f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 

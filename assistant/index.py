@@ -15,10 +15,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+import numpy as np
 
 from assistant.bm25 import CharNgramBM25, DanishBM25
 from assistant.config import Settings
@@ -53,6 +55,34 @@ class SearchIndex:
     key: str
     corpus_hash: str
     built: bool  # True when this call embedded the passages, False when it reused them
+    units: list[SentenceUnit] = field(default_factory=list)  # every sentence, in order
+
+    def passage_units(self, row: int) -> list[SentenceUnit]:
+        """The sentences of one passage, in reading order."""
+        by_row = self.__dict__.get("_by_row")
+        if by_row is None:
+            by_row = {}
+            for u in self.units:
+                by_row.setdefault(self.rows[u.passage_id], []).append(u)
+            self.__dict__["_by_row"] = by_row
+        return list(by_row.get(row, []))
+
+    def sentence_cosines(self, query: str) -> np.ndarray:
+        """The cosine of the query with every sentence of ``units`` (one product with the
+        stored vectors, read from the collection once)."""
+        matrix = self.__dict__.get("_matrix")
+        if matrix is None:
+            ids = [u.id for u in self.units]
+            try:
+                got = self.collection.get(ids=ids, include=["embeddings"])
+            except Exception as exc:
+                raise IndexUnavailableError(f"Chroma kunne ikke læses: {exc}") from exc
+            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+            matrix = np.asarray([by_id[i] for i in ids], dtype=np.float32)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+            self.__dict__["_matrix"] = matrix
+        vec = np.asarray(self._embed(query), dtype=np.float32)
+        return np.asarray(matrix @ (vec / (np.linalg.norm(vec) + 1e-12)))
 
     def clear_cache(self) -> None:
         """Forget embedded questions (benchmarks time real embedding)."""
@@ -138,6 +168,7 @@ def load_index(settings: Settings, progress: Progress | None = None) -> SearchIn
         key=key,
         corpus_hash=corpus_hash,
         built=built,
+        units=units,
     )
 
 

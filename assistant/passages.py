@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.corpus import Document
 from assistant.text import sentence_spans
@@ -122,6 +123,61 @@ def _sentence_groups(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+# What a sentence is, marked when the passage is cut: only statements and list items
+# answer a question on their own; a lead-in ("Midlerne skal sikre, at:") comes with what it
+# introduces; a question quoted in a document, page furniture (contact lines, dates and
+# names on their own, links) and fragments are never quoted alone. All of them still help
+# retrieval.
+Role = Literal["statement", "item", "lead_in", "question", "furniture", "fragment"]
+ANSWERING_ROLES: frozenset[str] = frozenset({"statement", "item"})
+
+_QUESTION_MARKS = re.compile(
+    r"\?[*”\"')\s]*$|^\*.*\*$|^Ad ?\d|følgende spørgsmål|following question", re.IGNORECASE)
+_QUESTION_SECTIONS = re.compile(r"spørgsmål$|^questions?$", re.IGNORECASE)
+_CONTACT = re.compile(
+    r"\bTlf\.|\btelefon\b|\b\d{2} \d{2} \d{2} \d{2}\b|@|https?://|www\.|\b\w+\.(?:dk|com|org)\b|"
+    r"\b\d{4} [A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ]\.?)?$| · ", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+_ACTION = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}e,? [a-zæøå]")
+_TERMINAL = (".", "!", "?", "”", '"', ")", ":", ";")
+
+
+def sentence_role(sentence: str, bullet: bool = False, section: str = "") -> Role:
+    """What a sentence is, from its own text and where it stands.
+
+    >>> sentence_role("Midlerne skal sikre, at:")
+    'lead_in'
+    >>> sentence_role("Tlf. 46 97 26 26 foa.dk")
+    'furniture'
+    >>> sentence_role("Hvem hjælper børn på toilettet?")
+    'question'
+    >>> sentence_role("Relevante arbejdsmarkedsuddannelser", bullet=True)
+    'item'
+    >>> sentence_role("Puljen kan søges sidste gang i 2025.")
+    'statement'
+    """
+    text = sentence.strip()
+    if _QUESTION_MARKS.search(text) or _QUESTION_SECTIONS.search(section.strip()):
+        return "question"
+    if _CONTACT.search(text) or _DATE_ONLY.match(text):
+        return "furniture"
+    if text.endswith(":"):
+        return "lead_in"
+    words = text.split()
+    if text.endswith("-") or (len(words) <= 2 and not bullet):
+        return "fragment"  # "Nej.", a word broken off by the page ("det pæda-")
+    if bullet:
+        return "item"
+    if not text.endswith(_TERMINAL) and not text.endswith("*"):
+        # A list item that lost its bullet glyph starts with a verb ("Sikre, at …",
+        # "Finde medarbejdere …"); a long line lost its full stop; anything else without
+        # an ending is a name, a caption or a back-cover line.
+        if _ACTION.match(text):
+            return "item"
+        return "statement" if len(words) >= 12 else "furniture"
+    return "statement"
+
+
 @dataclass(frozen=True)
 class SentenceUnit:
     """One sentence of a passage, the unit the dense index embeds."""
@@ -131,6 +187,7 @@ class SentenceUnit:
     start: int  # offsets into the document, like the passage's
     end: int
     embed_text: str
+    role: Role = "statement"
 
 
 def sentence_units(passage: Passage) -> list[SentenceUnit]:
@@ -142,6 +199,9 @@ def sentence_units(passage: Passage) -> list[SentenceUnit]:
     units = []
     for n, (a, b) in enumerate(sentence_spans(passage.text), start=1):
         sentence = passage.text[a:b].lstrip("- ").strip()
+        line_start = passage.text.rfind("\n", 0, a) + 1
+        bullet = passage.text[line_start:a].lstrip().startswith("-") or \
+            passage.text[a:b].startswith("- ")
         context = [passage.section]
         if len(sentence) < 60 and passage.context:
             context.append(passage.context)
@@ -149,6 +209,7 @@ def sentence_units(passage: Passage) -> list[SentenceUnit]:
             id=f"{passage.id}:s{n}", passage_id=passage.id,
             start=passage.start + a, end=passage.start + b,
             embed_text=": ".join([x for x in context if x] + [sentence]),
+            role=sentence_role(sentence, bullet, passage.section),
         ))
     return units
 

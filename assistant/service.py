@@ -16,10 +16,10 @@ from assistant.answer import (
     Answer,
     AnswerVerdict,
     Citations,
-    Sentence,
     compose_abstention,
+    compose_documents,
     compose_not_a_rule,
-    compose_passages,
+    compose_overview,
     compose_rules,
     lacks_asked_figure,
     not_a_rule,
@@ -32,12 +32,15 @@ from assistant.index import SearchIndex, load_index
 from assistant.lang import detect_language
 from assistant.llm import LLMWriter
 from assistant.questions import clean_question
-from assistant.retrieval import HybridRetriever, route
+from assistant.retrieval import HybridRetriever
 from assistant.rules.book import RuleBook
-from assistant.rules.decision import Citation, Decision
+from assistant.rules.decision import Decision
 from assistant.rules.registry import run_rule
 from assistant.scope import INTERNALS, out_of_scope, without_internals
+from assistant.selection import Selection, gather, load_or_train_scorer, query_for, select
+from assistant.texts import PART_UNANSWERED, WHERE_TO_ASK
 from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
+from assistant.understanding.bank import default_bank
 from assistant.understanding.dispatch import calls_for, decide, premise_calls
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,10 @@ class Assistant:
             rrf_k=self.settings.rrf_k, max_question_chars=self.settings.max_question_chars,
             mode=self.settings.retrieval_mode,
         )
+        self.intent_sources = {i.id: i.sources for i in default_bank().intents.values()}
+        self.scorer = load_or_train_scorer(
+            self.index, self.retriever, self.settings.understanding_cache(),
+            intended=self.intended_sources, reader_key=self.reader.model.key)
 
     def ask(self, question: str, history: Sequence[Message] = (),
             as_of: dt.date | None = None, lang: str | None = None) -> Answer:
@@ -103,8 +110,20 @@ class Assistant:
         timings["understand_ms"] = _ms(t)
 
         cites = Citations(self.index)
-        parts = [self._answer_ask(ask, understanding, lang, cites, as_of, timings)
-                 for ask in understanding.asks]
+        parts: list[Part] = []
+        named: frozenset[str] = frozenset()
+        for ask in understanding.asks:
+            # "Hvem står bag FOA's rapport, og hvornår er den fra?": a part that names no
+            # source asks about the one the message named before it.
+            part = self._answer_ask(ask, understanding, lang, cites, as_of, timings, named)
+            named = part.named or named
+            parts.append(part)
+        if len(parts) > 1 and any(p.verdict == "unknown" for p in parts):
+            # Each unanswered part says so in a line of its own; where to ask, once.
+            parts = [replace(p, text=f"{PART_UNANSWERED.get(lang)} ({a.text.strip()})")
+                     if p.verdict == "unknown" else p for p, a in zip(
+                         parts, understanding.asks, strict=True)]
+            parts.append(Part(WHERE_TO_ASK.get(lang), "unknown", []))
         answer = "\n\n".join(p.text for p in parts)
         # The verdict is the first part's (each part's answer opens with its own).
         verdict = parts[0].verdict
@@ -113,6 +132,8 @@ class Assistant:
         # what it does say and where to ask) abstains too, with its sources; a message
         # abstains when no part of it is answered.
         abstained = all(p.verdict == "unknown" for p in parts)
+        if abstained and len(parts) > 1:
+            answer = compose_abstention(lang)
         result = Answer(
             id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
             citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
@@ -160,7 +181,8 @@ class Assistant:
         return ask.for_rules and ask.confidence >= 0.5 and bool(calls_for(ask, self.book))
 
     def _answer_ask(self, ask: Ask, understanding: Understanding, lang: str, cites: Citations,
-                    as_of: dt.date, timings: dict[str, float]) -> Part:
+                    as_of: dt.date, timings: dict[str, float],
+                    named_before: frozenset[str] = frozenset()) -> Part:
         """One ask's answer: the rules its intent calls, else the documents' own sentences,
         else an honest "the material does not say"."""
         t = time.perf_counter()
@@ -168,6 +190,13 @@ class Assistant:
             ask.text)
         named = any(p.search(ask.text) for p in self.book.source_aliases)
         decisions = decide(ask, self.book, as_of) if topic in (None, INTERNALS) else []
+        if ask.intent in TIMING_INTENTS and ask.confidence < WEAK_READING and not (
+                ask.values.dates or ask.values.start or ask.values.end or ask.values.years
+                or ask.values.grant_year):
+            # A timing rule on a weak reading of a question that names no date ("Can we
+            # use the pool for a new playground?" read as about the opening window) would
+            # answer what was not asked: the documents and the abstention decide instead.
+            decisions = []
         timings["rules_ms"] = timings.get("rules_ms", 0.0) + _ms(t)
         if decisions and ask.form == "open" and lacks_asked_figure(
                 ask.text, [d.explanation.da for d in decisions]):
@@ -186,74 +215,86 @@ class Assistant:
         if decisions:
             text, verdict = compose_rules(decisions, lang, cites, ask.form, ask.negated)
             return Part(text, verdict, decisions)
+        if self._overview(ask, named):
+            return Part(compose_overview(self.book, lang, cites), "info", [])
         outside = (ask.intent == "out_of_scope" and ask.confidence >= OUT_OF_SCOPE_CONFIDENCE
                    and not named) or (topic not in (None, INTERNALS) and not named)
         if outside:
             return Part(compose_abstention(lang), "unknown", [])
         t = time.perf_counter()
-        sentences, signal = self._sentences(ask.text)
+        selection, signal, named_docs = self._select(ask, named_before)
         timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + _ms(t)
-        if not_a_rule(ask.text, sentences):
-            return Part(compose_not_a_rule(sentences, lang, cites), "no", [])
-        if self._answered(ask.text, lang, sentences, signal):
-            return Part(compose_passages(sentences, lang, cites), "info", [])
-        return Part(compose_abstention(lang), "unknown", [])
+        if ask.form in ("yn", "claim") and not_a_rule(ask.text, selection):
+            return Part(compose_not_a_rule(selection, lang, cites), "no", [], named_docs)
+        if self._answered(ask.text, lang, selection, signal, named_docs):
+            return Part(compose_documents(selection, lang, cites), "info", [], named_docs)
+        return Part(compose_abstention(lang), "unknown", [], named_docs)
 
-    def _answered(self, question: str, lang: str, sentences: list[Sentence],
-                  signal: float) -> bool:
-        """Whether the retrieved sentences answer the question: there are some, they state
+    def _answered(self, question: str, lang: str, selection: Selection, signal: float,
+                  named: frozenset[str]) -> bool:
+        """Whether the selected sentences answer the question: there are some, they state
         a figure when one is asked for, and they match well enough (calibrated)."""
-        if not sentences or lacks_asked_figure(question, sentences):
+        quotes = [c.quote for e in selection.extracts for c in e.sentences]
+        if not quotes or lacks_asked_figure(question, quotes):
             return False
         # A question about what København or FOA does or thinks, answered from that
         # source's own sentences: the source was asked for and found.
-        named = {d for d, patterns in self.book.aliases_by_source.items()
-                 if any(p.search(question) for p in patterns)}
-        if named and any(s.cite.doc in named for s in sentences):
+        if any(e.doc in named and e.authority in ("municipal", "opinion")
+               for e in selection.extracts):
             return True
         unknown_word = lang == "da" and bool(self.vocab.unknown(question))
         return not abstains(self.calibration, lang, signal, unknown_word)
 
-    def _sentences(self, question: str) -> tuple[list[Sentence], float]:
-        """The sentences that best answer the question, and how well the best one matched.
+    @staticmethod
+    def _overview(ask: Ask, named: bool) -> bool:
+        """An ask for the whole picture: read as such, or read as about programmes or costs
+        in general (no rule decided it, nothing named) with the overview close behind."""
+        if named or ask.mentions:
+            return False
+        if ask.intent == "overview":
+            return ask.confidence >= OVERVIEW_CONFIDENCE
+        runner_up = dict((a.value, a.prob) for a in ask.alternatives[:2])
+        return ask.intent in ("programme_funding", "cost_coverage") and ask.form == "open" \
+            and runner_up.get("overview", 0.0) >= OVERVIEW_CONFIDENCE / 2
 
-        Candidates are the nearest sentences (dense) inside the top passages of the hybrid
-        search; they are ranked by similarity plus shared stemmed words, the sources the
-        question names (else the rules) first.
-        """
-        preferred, content = route(question, self.index)
-        top = {p.id for p, _ in self.retriever.search(question)}
-        q_tokens = set(self.index.bm25.tokens(content))
-        scored: list[Sentence] = []
-        best_any = 0.0
-        for row, cosine, start, end in self.index.dense_sentences(content, 24):
-            passage = self.index.passages[row]
-            best_any = max(best_any, cosine)
-            if passage.id not in top:
-                continue
-            doc = self.index.documents[passage.doc_id]
-            quote = doc.text[start:end].strip()
-            quote = quote[2:] if quote.startswith("- ") else quote
-            start = doc.text.find(quote, start)
-            overlap = len(q_tokens & set(self.index.bm25.tokens(quote)))
-            score = cosine + 0.01 * overlap + (0.02 if passage.doc_id in preferred else 0.0)
-            scored.append(Sentence(Citation(passage.doc_id, passage.id, quote, start,
-                                            start + len(quote)),
-                                   doc.meta.authority, score))
-        scored.sort(key=lambda s: -s.score)
-        chosen: list[Sentence] = []
-        for s in scored:
-            if len(chosen) == 3 or (chosen and s.score < chosen[0].score - 0.025):
-                break
-            if all(s.cite.quote != c.cite.quote for c in chosen):
-                chosen.append(s)
-        return chosen, best_any
+    def intended_sources(self, question: str) -> tuple[str, ...]:
+        """The documents the question's intent points to (Copenhagen's for "copenhagen")."""
+        return self._intended(self.reader.read(question).first)
+
+    def _intended(self, ask: Ask) -> tuple[str, ...]:
+        return self.intent_sources.get(ask.intent, ()) if ask.confidence >= 0.5 else ()
+
+    def signal(self, question: str) -> float:
+        """How well the question's best sentence matches (what the calibrated abstention
+        reads)."""
+        query = query_for(self.index, question)
+        return float(query.cosines.max()) if len(query.cosines) else 0.0
+
+    def _select(self, ask: Ask, named_before: frozenset[str]
+                ) -> tuple[Selection, float, frozenset[str]]:
+        """The extracts that answer the ask, how well the best sentence matched (for the
+        calibrated abstention), and the sources the ask names (or inherits)."""
+        query = query_for(self.index, ask.text, self._intended(ask))
+        if not query.named and named_before:
+            query.named = named_before
+        cands = gather(self.index, self.retriever, query)
+        scores = self.scorer.scores(self.index, query, cands)
+        signal = float(query.cosines.max()) if len(query.cosines) else 0.0
+        return select(self.index, cands, scores), signal, query.named
 
 
 # The learned out-of-scope class, read first with at least this probability, abstains
 # when no rule answers and no source is named; otherwise the retrieved sentences and the
 # calibrated similarity threshold decide.
 OUT_OF_SCOPE_CONFIDENCE = 0.25
+# A reading below this is weak: a timing rule is not run on it unless the question names a
+# date or a year.
+WEAK_READING = 0.3
+TIMING_INTENTS = frozenset({"activity_start", "first_round_open", "completion_deadline",
+                            "spending_start", "grant_year_window"})
+# The overview intent, read first with at least this probability, is answered from the
+# catalogue and the parameters.
+OVERVIEW_CONFIDENCE = 0.35
 
 
 @dataclass(frozen=True)
@@ -263,6 +304,7 @@ class Part:
     text: str
     verdict: AnswerVerdict
     decisions: list[Decision]
+    named: frozenset[str] = frozenset()  # the sources this part asked about
 
 
 def _ms(since: float) -> float:

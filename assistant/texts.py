@@ -29,24 +29,41 @@ ABSTAIN = Text(
     "target group, deadlines, accounts and reporting), Copenhagen's practice and FOA's "
     "recommendations.",
 )
-# How a quoted sentence is introduced, by the authority of its document.
+# How the sentences of one source are introduced, once, by the authority of its document.
 SOURCE_LABEL = {
-    "rules": Text("Ifølge faktaarket:", "The ministry's fact sheet says (in Danish):"),
-    "official": Text("Ifølge ministeriets pressemeddelelse:",
-                     "The ministry's press release says (in Danish):"),
+    "rules": Text("Faktaarket (puljens regler):",
+                  "The ministry's fact sheet, the pool's rules (quoted in Danish):"),
+    "official": Text("Ministeriets pressemeddelelse:",
+                     "The ministry's press release (quoted in Danish):"),
     "municipal": Text("I Københavns Kommune (lokal praksis, ikke puljens regler):",
-                      "In Copenhagen (local practice, not the pool's rules; in Danish):"),
-    "opinion": Text("FOA anbefaler (fagforeningens holdning, ikke puljens regler):",
-                    "FOA recommends (the union's view, not the pool's rules; in Danish):"),
+                      "In Copenhagen (local practice, not the pool's rules; quoted in Danish):"),
+    "opinion": Text("FOA's rapport (fagforeningens holdning, ikke puljens regler):",
+                    "FOA's report (the union's view, not the pool's rules; quoted in Danish):"),
 }
+# FOA's sentences that all recommend something ("Kommunen skal …", "FOA anbefaler …").
+RECOMMENDS_LABEL = Text("FOA anbefaler (fagforeningens holdning, ikke puljens regler):",
+                        "FOA recommends (the union's view, not the pool's rules; quoted in "
+                        "Danish):")
 # For a municipality's or an organisation's document other than Copenhagen's and FOA's:
 # the label names its publisher, so that nothing is credited to the wrong source.
 SOURCE_LABEL_OTHER = {
     "municipal": Text("Hos {publisher} (lokal praksis, ikke puljens regler):",
-                      "At {publisher} (local practice, not the pool's rules; in Danish):"),
+                      "At {publisher} (local practice, not the pool's rules; quoted in "
+                      "Danish):"),
     "opinion": Text("{publisher} mener (en holdning, ikke puljens regler):",
-                    "{publisher} holds (an opinion, not the pool's rules; in Danish):"),
+                    "{publisher} holds (an opinion, not the pool's rules; quoted in Danish):"),
 }
+# A lower-authority source that only repeats what is quoted (the press release repeating
+# the fact sheet): said once, with its citation.
+REPEATED = Text("{source} siger det samme {marks}.", "{source} says the same {marks}.")
+SOURCE_NAME = {
+    "rules": Text("Faktaarket", "The fact sheet"),
+    "official": Text("Ministeriets pressemeddelelse", "The ministry's press release"),
+    "municipal": Text("Københavns Kommune", "Copenhagen"),
+    "opinion": Text("FOA", "FOA"),
+}
+# A part of a multi-part question that the material does not answer.
+PART_UNANSWERED = Text("Det fremgår ikke af materialet.", "The material does not say.")
 # A negated or leading question whose premise the rules contradict ("Dagplejerne er vel
 # ikke med?"): the verdict opens with "Jo" in Danish.
 CONTRADICT_LEAD = {
@@ -67,3 +84,21 @@ NOT_A_RULE = Text(
     "No. It is not in the pool's rules (the ministry's fact sheet); what resembles it comes "
     "from another source:",
 )
+
+# "Giv mig et overblik over, hvad puljen dækker": the catalogue and parameters as a list.
+OVERVIEW = {
+    "lead": Text("Kort overblik over, hvad puljen dækker (faktaarket, puljens regler):",
+                 "A short overview of what the pool covers (the ministry's fact sheet, the "
+                 "pool's rules):"),
+    "programmes": Text("Forløb", "Programmes"),
+    "costs": Text("Udgifter", "Costs"),
+    "informal": Text("Uformel opkvalificering højst {cap} pct. af kommunens tilskud",
+                     "Informal upskilling at most {cap} per cent of the municipality's grant"),
+    "target": Text("Målgruppe: pædagogisk personale i dagtilbud",
+                   "Target group: pedagogical staff in daycare"),
+    "excluded": Text("Ikke", "Not"),
+    "conditions": Text("Flere forløb har betingelser; spørg gerne til et bestemt forløb eller "
+                       "en bestemt udgift.",
+                       "Several programmes have conditions; ask about a particular programme "
+                       "or cost."),
+}

@@ -31,7 +31,7 @@ def features(assistant: Assistant, vocab: Vocabulary, split: str) -> list[dict[s
         decisions = assistant.decisions(case["question"], as_of)
         if decisions:
             continue  # a rule answers: never abstains
-        _, signal = assistant._sentences(case["question"])
+        signal = assistant.signal(case["question"])
         rows.append({"lang": case["lang"], "oos": bool(case["abstain"]), "cosine": signal,
                      "unknown": bool(vocab.unknown(case["question"]))
                      if case["lang"] == "da" else False})

@@ -29,7 +29,9 @@ import httpx
 from assistant.answer import Answer
 from assistant.config import Settings
 from assistant.index import SearchIndex
+from assistant.passages import ANSWERING_ROLES, sentence_role
 from assistant.retrieval import HybridRetriever
+from assistant.text import sentence_spans
 from evals.gate import gate
 from evals.gold_set import load_gold
 from evals.retrieval import relevant_passages, score
@@ -38,6 +40,28 @@ EVALS = Path(__file__).resolve().parent
 BASELINE = EVALS / "baseline.json"
 REPORTS = EVALS / "reports"
 VERDICTS = ["yes", "no", "conditional", "unknown", "info"]
+# The kinds a rule rarely decides: answered from the documents' own sentences.
+DOCUMENTARY_KINDS = frozenset({"copenhagen", "foa", "amounts", "allocation", "overview",
+                               "background", "multipart"})
+
+
+def quotes_no_answer(quote: str) -> bool:
+    """A cited quote that is only a question quoted in a document, page furniture, a
+    lead-in or a fragment: nothing in it answers.
+
+    >>> quotes_no_answer("Tlf. 46 97 26 26 foa.dk")
+    True
+    >>> quotes_no_answer("Midlerne skal sikre, at:")
+    True
+    >>> quotes_no_answer("Midlerne skal sikre, at: - ufaglært personale bliver klædt på.")
+    False
+    """
+    roles = []
+    for a, b in sentence_spans(quote):
+        line_start = quote.rfind("\n", 0, a) + 1
+        bullet = quote[line_start:a].strip().startswith("-")
+        roles.append(sentence_role(quote[a:b].lstrip("- "), bullet))
+    return not any(r in ANSWERING_ROLES for r in roles)
 
 # Configurations for --config: settings overrides on top of the environment's settings.
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -147,6 +171,8 @@ def score_case(case: dict[str, Any], answer: Answer, ms: float, index: SearchInd
         "abstain_expected": bool(case["abstain"]), "abstained": answer.abstained,
         "lang_ok": answer.lang == case["lang"], "latency_ms": round(ms, 2),
         "answer": text, "cited": [c.passage_id for c in answer.citations],
+        "words": len(text.split()),
+        "quoted_no_answer": sum(quotes_no_answer(c.quote) for c in answer.citations),
     }
     # Citations: the quote must be an exact substring of the real passage (from the index
     # in library mode; the API's own copy otherwise).
@@ -205,6 +231,8 @@ def totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "recall_at_1": _ratio(sum(x["hit1"] for x in retrieval), len(retrieval)),
         "recall_at_5": _ratio(sum(x["hit5"] for x in retrieval), len(retrieval)),
         "mrr": _ratio(sum(x["rr"] for x in retrieval), len(retrieval)),
+        "quoted_no_answer": sum(r.get("quoted_no_answer", 0) for r in rows),
+        "words_median": statistics.median([r.get("words", 0) for r in rows]) if rows else None,
         "latency_p50_ms": round(statistics.median(latencies), 2),
         "latency_p95_ms": round(pct[18], 2),
     }
@@ -257,6 +285,8 @@ def run(settings: Settings, split: str | None, url: str = "", key: str = "",
                      "llm": bool(settings.llm_base_url)},
         "seconds": round(time.perf_counter() - started, 1),
         "totals": totals(rows), "by_kind": breakdown(rows, "kind"),
+        "documentary": totals([r for r in rows if r["kind"] in DOCUMENTARY_KINDS
+                               and not r["abstain_expected"]]),
         "by_lang": breakdown(rows, "lang"), "confusion": confusion(rows),
         "cases": rows, "redteam": redteam,
     }
@@ -322,6 +352,11 @@ def print_summary(result: dict[str, Any], verbose: bool = False) -> None:
         print(f"  {k:<22}{_fmt(v)}")
     print("  pr. slags (verdikt):  " + ", ".join(
         f"{k} {_fmt(v['verdict_accuracy'])}" for k, v in result["by_kind"].items()))
+    d = result.get("documentary") or {}
+    if d.get("cases"):
+        print(f"  dokumentspørgsmål ({d['cases']}): fakta {_fmt(d['fact_recall'])}, "
+              f"citatrelevans {_fmt(d['citation_relevance'])}, citerede spørgsmål/sidefyld "
+              f"{d['quoted_no_answer']}, median {d['words_median']} ord")
     print("  pr. sprog (verdikt):  " + ", ".join(
         f"{k} {_fmt(v['verdict_accuracy'])}" for k, v in result["by_lang"].items()))
     if result.get("redteam") is not None:

@@ -75,9 +75,11 @@ def vectors(settings: Settings, index: SearchIndex) -> VectorCache:
 
 @pytest.mark.slow
 def test_no_gold_question_is_a_training_example(vectors: VectorCache) -> None:
-    """Training examples and gold questions are kept apart: none identical, none with
-    cosine ≥ 0.97 (the e5 query vectors)."""
-    examples = [e.text for e in default_bank().examples]
+    """Training examples (and the sentence-selection pairs' questions) and gold questions
+    are kept apart: none identical, none with cosine ≥ 0.97 (the e5 query vectors)."""
+    from assistant.selection import load_pairs
+
+    examples = [e.text for e in default_bank().examples] + [p.q for p in load_pairs()]
     gold = [t for c in load_gold() for t in (c.get("turns") or [c["question"]])]
     assert not {" ".join(t.lower().split()) for t in gold} & {
         " ".join(t.lower().split()) for t in examples}

@@ -13,7 +13,8 @@ from assistant.understanding.gazetteer import Mention
 from assistant.understanding.model import Label, Nearest
 from assistant.understanding.values import Values
 
-RULE_INTENTS_EXCLUDED = frozenset({"copenhagen", "foa", "background", "out_of_scope"})
+RULE_INTENTS_EXCLUDED = frozenset({"copenhagen", "foa", "background", "overview",
+                                   "out_of_scope"})
 
 
 @dataclass(frozen=True)

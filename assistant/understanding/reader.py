@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -113,6 +113,12 @@ class QuestionReader:
 
     def _ask(self, text: str, p: Prediction, as_of: dt.date | None) -> Ask:
         found = mentions(self.book, text)
+        if p.intent.value == "overview" and p.alternatives and any(
+                m.kind in ("programme", "cost") for m in found):
+            # "Can the pool fund the meritpædagog programme?": a named programme or cost
+            # makes it a question about that one, not about the whole pool.
+            p = replace(p, intent=p.alternatives[0],
+                        alternatives=[p.intent, *p.alternatives[1:]])
         thing, words, thing_p = self._thing(p, found, text)
         values = parse_values(text, as_of, informal_names(self.book), formal_names(self.book),
                               self.book.params["completion_deadline"].data["date"].year)

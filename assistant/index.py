@@ -57,13 +57,13 @@ class SearchIndex:
     built: bool  # True when this call embedded the passages, False when it reused them
     units: list[SentenceUnit] = field(default_factory=list)  # every sentence, in order
 
-    def passage_units(self, row: int) -> list[SentenceUnit]:
-        """The sentences of one passage, in reading order."""
+    def passage_positions(self, row: int) -> list[int]:
+        """Where the sentences of one passage are in ``units``, in reading order."""
         by_row = self.__dict__.get("_by_row")
         if by_row is None:
             by_row = {}
-            for u in self.units:
-                by_row.setdefault(self.rows[u.passage_id], []).append(u)
+            for pos, u in enumerate(self.units):
+                by_row.setdefault(self.rows[u.passage_id], []).append(pos)
             self.__dict__["_by_row"] = by_row
         return list(by_row.get(row, []))
 

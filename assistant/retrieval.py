@@ -36,18 +36,21 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)", re.IGNORECASE)
 
 
+def named_sources(question: str, index: SearchIndex) -> set[str]:
+    """The documents a question names by one of their aliases ("FOA", "faktaarket")."""
+    return {doc_id for doc_id, doc in index.documents.items()
+            if any(_alias_pattern(a).search(question) for a in doc.meta.aliases)}
+
+
 def route(question: str, index: SearchIndex) -> tuple[set[str], str]:
     """The documents a question names by an alias (if none: the rules and official ones),
     and the question with those names taken out, so that a source's name ("FOA") does not
     pull up the passages that merely repeat it."""
-    named: set[str] = set()
+    named = named_sources(question, index)
     content = question
-    for doc_id, doc in index.documents.items():
-        for alias in doc.meta.aliases:
-            pattern = _alias_pattern(alias)
-            if pattern.search(question):
-                named.add(doc_id)
-                content = pattern.sub(" ", content)
+    for doc_id in named:
+        for alias in index.documents[doc_id].meta.aliases:
+            content = _alias_pattern(alias).sub(" ", content)
     if not named:
         named = {d for d, doc in index.documents.items()
                  if doc.meta.authority in ("rules", "official")}

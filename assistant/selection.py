@@ -177,22 +177,24 @@ def gather(index: SearchIndex, retriever: HybridRetriever, query: Query) -> list
         inside = [i for i in order if index.passages[
             index.rows[index.units[i].passage_id]].doc_id == source][:4]
         rows |= {index.rows[index.units[i].passage_id] for i in inside}
-    positions = index.__dict__.setdefault(
-        "_pos", {u.id: i for i, u in enumerate(index.units)})
-    out = []
-    for row in sorted(rows):
-        passage = index.passages[row]
-        doc = index.documents[passage.doc_id]
-        for unit in index.passage_units(row):
-            pos = positions[unit.id]
-            quote = doc.text[unit.start:unit.end].strip()
-            start = unit.start
-            if quote.startswith("- "):
-                quote, start = quote[2:], start + 2
-            out.append(Candidate(pos, unit, row, passage.doc_id, doc.meta.authority, quote,
-                                 start, start + len(quote), float(cos[pos]),
-                                 rank_of.get(passage.id, 0)))
-    return out
+    return [_candidate(index, pos, row, float(cos[pos]),
+                       rank_of.get(index.passages[row].id, 0))
+            for row in sorted(rows) for pos in index.passage_positions(row)]
+
+
+def _candidate(index: SearchIndex, pos: int, row: int, cosine: float, passage_rank: int
+               ) -> Candidate:
+    """The sentence at ``pos`` of ``units`` as a candidate: its quote without the list
+    marker, with the quote's own offsets."""
+    unit = index.units[pos]
+    passage = index.passages[row]
+    doc = index.documents[passage.doc_id]
+    quote = doc.text[unit.start:unit.end].strip()
+    start = unit.start
+    if quote.startswith("- "):
+        quote, start = quote[2:], start + 2
+    return Candidate(pos, unit, row, passage.doc_id, doc.meta.authority, quote, start,
+                     start + len(quote), cosine, passage_rank)
 
 
 def _tokens(index: SearchIndex, text: str) -> set[str]:
@@ -216,6 +218,9 @@ class Lexicon:
         self.char_matrix = self.chars.fit_transform(texts)
         self.section_matrix = self.chars.transform(
             [f"{p.section} {p.context}" for p in index.passages])
+        # Each sentence's stemmed words, once: the shared-word features read them for
+        # every candidate of every question.
+        self.tokens = [set(index.bm25.tokens(t)) for t in texts]
 
     def section_similarities(self, query: str, rows: Sequence[int]) -> np.ndarray:
         return np.asarray((self.section_matrix[list(rows)] @ self.chars.transform([query]).T)
@@ -246,21 +251,21 @@ def featurize(index: SearchIndex, query: Query, cands: Sequence[Candidate]) -> n
     q_tokens = _tokens(index, query.text)
     kinds = [bool(p.search(query.text)) for p in ASK_KINDS.values()]
     best = max(c.cosine for c in cands)
-    word_sim, char_sim = lexicon(index).similarities(query.text, [c.pos for c in cands])
+    lex = lexicon(index)
+    word_sim, char_sim = lex.similarities(query.text, [c.pos for c in cands])
     best_word, best_char = float(word_sim.max()), float(char_sim.max())
     cos = query.cosines
     passage_best: dict[int, float] = {}
     for c in cands:
         passage_best[c.row] = max(passage_best.get(c.row, -1.0), c.cosine)
-    section_sim = lexicon(index).section_similarities(query.text, [c.row for c in cands])
+    section_sim = lex.section_similarities(query.text, [c.row for c in cands])
     by_cos = sorted(range(len(cands)), key=lambda i: -cands[i].cosine)
     dense_rank = {i: r for r, i in enumerate(by_cos, 1)}
     default = {d for d, doc in index.documents.items()
                if doc.meta.authority in ("rules", "official")}
     rows = []
     for i, c in enumerate(cands):
-        s_tokens = _tokens(index, c.quote)
-        shared = len(q_tokens & s_tokens)
+        shared = len(q_tokens & lex.tokens[c.pos])
         cues = [bool(p.search(c.quote)) for p in CUES.values()]
         base = [
             c.cosine, c.cosine - best, 1.0 / dense_rank[i],
@@ -290,9 +295,10 @@ def baseline_scores(index: SearchIndex, query: Query, cands: Sequence[Candidate]
                     ) -> np.ndarray:
     """The ranking this module replaced: cosine, shared words, the preferred source."""
     q_tokens = _tokens(index, query.text)
+    tokens = lexicon(index).tokens
     preferred = query.named or {d for d, doc in index.documents.items()
                                 if doc.meta.authority in ("rules", "official")}
-    return np.asarray([c.cosine + 0.01 * len(q_tokens & _tokens(index, c.quote))
+    return np.asarray([c.cosine + 0.01 * len(q_tokens & tokens[c.pos])
                        + (0.02 if c.doc in preferred else 0.0) for c in cands])
 
 
@@ -331,18 +337,11 @@ def labels_for(cands: Sequence[Candidate], index: SearchIndex, pair: Pair) -> li
 
 
 def query_for(index: SearchIndex, text: str, intended: Iterable[str] = ()) -> Query:
-    from assistant.retrieval import route
+    from assistant.retrieval import named_sources, route
 
-    named, content = route(text, index)
-    explicit = frozenset(named) if any(
-        p.search(text) for d in named for p in _aliases(index, d)) else frozenset()
-    return Query(content, explicit, frozenset(intended), index.sentence_cosines(content))
-
-
-def _aliases(index: SearchIndex, doc: str) -> list[re.Pattern[str]]:
-    from assistant.retrieval import _alias_pattern
-
-    return [_alias_pattern(a) for a in index.documents[doc].meta.aliases]
+    _, content = route(text, index)
+    return Query(content, frozenset(named_sources(text, index)), frozenset(intended),
+                 index.sentence_cosines(content))
 
 
 Intended = Callable[[str], Iterable[str]]
@@ -374,20 +373,14 @@ def _answer_candidates(index: SearchIndex, query: Query, pair: Pair,
                        cands: Sequence[Candidate]) -> list[Candidate]:
     text = index.documents[pair.doc].text
     have = {c.pos for c in cands}
+    spans = [(s, s + len(q)) for q in pair.answer if (s := text.find(q)) >= 0]
     out = []
     for pos, unit in enumerate(index.units):
-        passage = index.passages[index.rows[unit.passage_id]]
-        if passage.doc_id != pair.doc or pos in have:
+        row = index.rows[unit.passage_id]
+        if index.passages[row].doc_id != pair.doc or pos in have:
             continue
-        for quote in pair.answer:
-            start = text.find(quote)
-            if start >= 0 and unit.start < start + len(quote) and start < unit.end:
-                q = text[unit.start:unit.end].strip().removeprefix("- ")
-                s = text.find(q, unit.start)
-                out.append(Candidate(pos, unit, index.rows[unit.passage_id], pair.doc,
-                                     index.documents[pair.doc].meta.authority, q, s,
-                                     s + len(q), float(query.cosines[pos]), 0))
-                break
+        if any(unit.start < b and a < unit.end for a, b in spans):
+            out.append(_candidate(index, pos, row, float(query.cosines[pos]), 0))
     return out
 
 
@@ -498,14 +491,17 @@ def expand(index: SearchIndex, cand: Candidate, by_pos: dict[int, Candidate]) ->
     """The run a sentence is quoted in: a lead-in with the items it introduces; an item
     with its lead-in and the other items when the list is short; a sentence with the one
     that continues it, or with the short answer ("Nej.") it gives the reason for."""
-    units = index.passage_units(cand.row)
-    i = next(k for k, u in enumerate(units) if u.id == cand.unit.id)
-    first = units[0]
-    base = cand.pos - i
-    assert index.units[base].id == first.id
+    positions = index.passage_positions(cand.row)
+    units = [index.units[pos] for pos in positions]
+    i = positions.index(cand.pos)
 
     def at(k: int) -> Candidate | None:
-        return by_pos.get(base + k) or _candidate_at(index, cand, base + k, k, units)
+        """The passage's k-th sentence (one the search did not gather is made here)."""
+        if not 0 <= k < len(positions):
+            return None
+        pos = positions[k]
+        return by_pos.get(pos) or _candidate(index, pos, cand.row, cand.cosine,
+                                             cand.passage_rank)
 
     run = [cand]
     if cand.role == "lead_in":
@@ -539,18 +535,6 @@ def expand(index: SearchIndex, cand: Candidate, by_pos: dict[int, Candidate]) ->
     return run
 
 
-def _candidate_at(index: SearchIndex, like: Candidate, pos: int, k: int,
-                  units: list[SentenceUnit]) -> Candidate | None:
-    if k < 0 or k >= len(units):
-        return None
-    unit = units[k]
-    text = index.documents[like.doc].text
-    quote = text[unit.start:unit.end].strip().removeprefix("- ")
-    start = text.find(quote, unit.start)
-    return Candidate(pos, unit, like.row, like.doc, like.authority, quote, start,
-                     start + len(quote), like.cosine, like.passage_rank)
-
-
 def _jaccard(index: SearchIndex, a: str, b: str) -> float:
     ta, tb = _tokens(index, a), _tokens(index, b)
     return len(ta & tb) / (len(ta | tb) or 1)
@@ -562,7 +546,6 @@ class Selection:
 
     extracts: list[Extract]
     repeated_by: list[Extract]  # near-duplicates in a lower-authority source
-    best: float  # the best sentence's score
 
 
 def select(index: SearchIndex, cands: Sequence[Candidate], scores: np.ndarray) -> Selection:
@@ -572,7 +555,7 @@ def select(index: SearchIndex, cands: Sequence[Candidate], scores: np.ndarray) -
     order = [i for i in np.argsort(-scores, kind="stable")
              if cands[i].role in ANSWERING_ROLES or cands[i].role == "lead_in"]
     if not order:
-        return Selection([], [], 0.0)
+        return Selection([], [])
     best = float(scores[order[0]])
     chosen: list[Extract] = []
     repeated: list[Extract] = []
@@ -605,7 +588,7 @@ def select(index: SearchIndex, cands: Sequence[Candidate], scores: np.ndarray) -
         covered |= {x.pos for x in run}
         if len(chosen) == MAX_EXTRACTS:
             break
-    return Selection(chosen, repeated, best)
+    return Selection(chosen, repeated)
 
 
 def grouped(index: SearchIndex, selection: Selection) -> list[list[Extract]]:

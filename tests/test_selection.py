@@ -61,7 +61,7 @@ def test_a_lead_in_is_quoted_with_the_items_it_introduces(index: SearchIndex,
     lead = next(c for c in cands if c.quote == "Midlerne skal sikre, at:")
     run = expand(index, lead, {c.pos: c for c in cands})
     # Every item the lead-in introduces inside its passage (the citation stays in one).
-    items = [u for u in index.passage_units(lead.row) if u.role == "item"]
+    items = [p for p in index.passage_positions(lead.row) if index.units[p].role == "item"]
     assert run[0] is lead and len(run) == 1 + len(items) >= 4
     assert all(c.role == "item" for c in run[1:])
     ext = Extract(lead.doc, lead.authority, lead.row, run[0].start, run[-1].end, 1.0, run)
@@ -124,10 +124,10 @@ def test_one_label_per_source_and_foa_recommends_only_when_it_does(
                           "i dagtilbud."),
                   extract("Folketinget skal sætte målsætninger for kvalitet på "
                           "dagtilbudsområdet.")]
-    text = compose_documents(Selection(recommends, [], 1.0), "da", Citations(index))
+    text = compose_documents(Selection(recommends, []), "da", Citations(index))
     assert text.count("FOA anbefaler (fagforeningens holdning, ikke puljens regler):") == 1
     describes = [*recommends, extract("Det skaber tryghed for børn og forældre.")]
-    text = compose_documents(Selection(describes, [], 1.0), "da", Citations(index))
+    text = compose_documents(Selection(describes, []), "da", Citations(index))
     assert "FOA anbefaler" not in text
     assert text.count("FOA's rapport (fagforeningens holdning, ikke puljens regler):") == 1
     assert re.findall(r"\[(\d+)\]", text) == ["1", "2", "3"]

@@ -32,12 +32,11 @@ from assistant.index import SearchIndex
 from assistant.passages import ANSWERING_ROLES, sentence_role
 from assistant.retrieval import HybridRetriever
 from assistant.text import sentence_spans
-from evals.gate import gate
+from evals.gate import BASELINE, baseline_diff, gate, load_baseline
 from evals.gold_set import load_gold
 from evals.retrieval import relevant_passages, score
 
 EVALS = Path(__file__).resolve().parent
-BASELINE = EVALS / "baseline.json"
 REPORTS = EVALS / "reports"
 VERDICTS = ["yes", "no", "conditional", "unknown", "info"]
 # The kinds a rule rarely decides: answered from the documents' own sentences.
@@ -310,23 +309,6 @@ def failing_cases(result: dict[str, Any]) -> list[dict[str, Any]]:
             or r["abstained"] != r["abstain_expected"]]
 
 
-def baseline_diff(result: dict[str, Any], baseline: dict[str, Any]) -> dict[str, list[str]]:
-    """Cases that got better or worse than in the baseline (verdict and facts)."""
-    before = {c["id"]: c for c in baseline.get("cases", [])}
-    better, worse = [], []
-    for r in result["cases"]:
-        old = before.get(r["id"])
-        if old is None:
-            continue
-        was = (old["verdict_ok"], old["facts_found"])
-        now = (r["verdict_ok"], r["facts_found"])
-        if now > was:
-            better.append(r["id"])
-        elif now < was:
-            worse.append(r["id"])
-    return {"better": better, "worse": worse}
-
-
 def compact(result: dict[str, Any]) -> dict[str, Any]:
     """What a baseline keeps: totals and per-case outcomes."""
     return {"totals": result["totals"], "split": result["split"], "cases": [
@@ -415,13 +397,14 @@ def main(argv: list[str] | None = None) -> int:
     print_summary(result, args.verbose)
     if len(results) > 1:
         print_side_by_side(results)
+    baseline = load_baseline(args.baseline)
     diff = None
-    if args.baseline.exists():
-        baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
-        if baseline.get("split") == result["split"]:
-            diff = baseline_diff(result, baseline)
-            print(f"  mod baseline: {len(diff['better'])} bedre, {len(diff['worse'])} værre"
-                  + (f" ({', '.join(diff['worse'][:10])})" if diff["worse"] else ""))
+    if baseline is not None and baseline.get("split") == result["split"]:
+        diff = baseline_diff(result, baseline)
+        print(f"  mod baseline: {len(diff['better'])} bedre, {len(diff['worse'])} værre"
+              + (f" ({', '.join(diff['worse'][:10])})" if diff["worse"] else ""))
+    # The gate's thresholds are set for the test split; other splits are measured only.
+    failures = gate(result, baseline=baseline) if result["split"] == "test" else None
     if args.json:
         args.json.write_text(json.dumps({"totals": result["totals"], "result": result,
                                          "side_by_side": {n: r["totals"]
@@ -430,13 +413,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         from evals.report import write_report
 
-        path = write_report(args.report, result, results, diff)
+        path = write_report(args.report, result, results, diff, failures)
         print(f"  rapport: {path}")
     if args.save_baseline:
         args.baseline.write_text(json.dumps(compact(result), ensure_ascii=False, indent=1))
         print(f"  baseline gemt: {args.baseline}")
     if args.gate:
-        failures = gate(result)
+        if failures is None:
+            parser.error("--gate gælder test-splittet: brug --split test")
         if failures:
             print("\nGATE FEJLER:", file=sys.stderr)
             for f in failures:

@@ -14,6 +14,8 @@ from evals import suite
 from evals.gold_set import load_gold
 from tests.servers import KEY, Server
 
+BASE: dict[str, Any] = {"split": "test", "cases": []}  # a baseline no case falls behind
+
 
 def _row(**kw: Any) -> dict[str, Any]:
     row = {"id": "x", "kind": "cap", "lang": "da", "split": "test", "question": "q",
@@ -48,15 +50,18 @@ def test_gate_fails_below_a_floor_and_names_it(tmp_path: Path) -> None:
     thresholds = tmp_path / "t.toml"
     thresholds.write_text("[floor]\nverdict_accuracy = 0.9\nfact_recall = 0.8\n"
                           "citation_precision = 1.0\nabstention_recall = 0.8\n"
-                          "[ceiling]\nfalse_abstention = 0.05\n[redteam]\nall_hold = true\n")
+                          "[ceiling]\nfalse_abstention = 0.05\n[redteam]\nall_hold = true\n"
+                          "[baseline]\nmax_worse = 0\n")
     fine = {"fact_recall": 0.9, "citation_precision": 1.0, "abstention_recall": 0.9}
     good = {"totals": {"verdict_accuracy": 0.95, "false_abstention": 0.0} | fine,
-            "redteam": [{"id": "r1", "ok": True, "problems": []}]}
-    assert quality_gate.gate(good, thresholds) == []
+            "redteam": [{"id": "r1", "ok": True, "problems": []}], "split": "test",
+            "cases": []}
+    assert quality_gate.gate(good, thresholds, baseline=BASE) == []
     bad = {"totals": {"verdict_accuracy": 0.8, "false_abstention": 0.1} | fine,
            "redteam": [{"id": "r1", "ok": False, "problems": ["verdict yes"]},
-                       {"id": "r2", "ok": False, "problems": ["known"], "xfail": "why"}]}
-    failures = quality_gate.gate(bad, thresholds)
+                       {"id": "r2", "ok": False, "problems": ["known"], "xfail": "why"}],
+           "split": "test", "cases": []}
+    failures = quality_gate.gate(bad, thresholds, baseline=BASE)
     assert failures == ["verdict_accuracy = 0.8 < 0.9", "false_abstention = 0.1 > 0.05",
                         "red-team r1: verdict yes"]
 
@@ -66,11 +71,39 @@ def test_the_real_thresholds_file_has_every_floor_the_gate_enforces() -> None:
     assert set(quality_gate.REQUIRED_FLOORS) <= set(config["floor"])
     # Just under each real floor fails the gate, naming the figure.
     at_floor = {"totals": dict(config["floor"]) | {"false_abstention": 0.0,
-                                                    "forbidden_hits": 0}}
-    assert quality_gate.gate(at_floor) == []
+                                                    "forbidden_hits": 0},
+                "split": "test", "cases": []}
+    assert quality_gate.gate(at_floor, baseline=BASE) == []
     for metric, floor in config["floor"].items():
-        below = {"totals": at_floor["totals"] | {metric: floor - 0.01}}
-        assert quality_gate.gate(below) == [f"{metric} = {floor - 0.01} < {floor}"]
+        below = at_floor | {"totals": at_floor["totals"] | {metric: floor - 0.01}}
+        assert quality_gate.gate(below, baseline=BASE) == [
+            f"{metric} = {floor - 0.01} < {floor}"]
+
+
+def test_the_real_gate_fails_on_a_case_worse_than_the_baseline_or_no_baseline() -> None:
+    config = quality_gate.load_thresholds()
+    assert config["baseline"]["max_worse"] == 0
+    fine = dict(config["floor"]) | {"false_abstention": 0.0, "forbidden_hits": 0}
+    baseline = {"split": "test", "cases": [{"id": "a", "verdict_ok": True, "facts_found": 2},
+                                           {"id": "b", "verdict_ok": False, "facts_found": 0}]}
+    same = {"totals": fine, "split": "test",
+            "cases": [_row(id="a", facts_found=2), _row(id="b", verdict_ok=False,
+                                                        facts_found=0)]}
+    assert quality_gate.gate(same, baseline=baseline) == []
+    # One case loses a fact while another gains its verdict: still a regression.
+    mixed = same | {"cases": [_row(id="a", facts_found=1), _row(id="b", facts_found=0)]}
+    failures = quality_gate.gate(mixed, baseline=baseline)
+    assert len(failures) == 1 and failures[0].startswith("baseline: 1 tilfælde værre")
+    assert ": a" in failures[0]
+    assert quality_gate.gate(same, baseline=None)[0].startswith("baseline: ingen gemt kørsel")
+    assert quality_gate.gate(same, baseline=baseline | {"split": "dev"})[0].startswith(
+        "baseline: ingen gemt kørsel")
+
+
+def test_the_committed_baseline_is_a_run_of_the_test_split() -> None:
+    baseline = quality_gate.load_baseline()
+    assert baseline is not None and baseline["split"] == "test"
+    assert {c["id"] for c in baseline["cases"]} == {c["id"] for c in load_gold("test")}
 
 
 def test_a_thresholds_file_without_its_floor_table_is_refused(tmp_path: Path) -> None:
@@ -83,6 +116,10 @@ def test_a_thresholds_file_without_its_floor_table_is_refused(tmp_path: Path) ->
     partial.write_text("[floor]\nverdict_accuracy = 0.9\n[ceiling]\nfalse_abstention = 0.05\n")
     with pytest.raises(quality_gate.ThresholdsError, match="fact_recall"):
         quality_gate.gate({"totals": {}}, partial)
+    unbased = tmp_path / "b.toml"
+    unbased.write_text(real.replace("max_worse = 0", "# max_worse = 0"), encoding="utf-8")
+    with pytest.raises(quality_gate.ThresholdsError, match="max_worse"):
+        quality_gate.gate({"totals": {}}, unbased)
 
 
 @pytest.mark.parametrize(("fact", "text", "found"), [
@@ -105,7 +142,7 @@ def test_baseline_diff_names_better_and_worse_cases() -> None:
     baseline = {"cases": [{"id": "a", "verdict_ok": False, "facts_found": 0},
                           {"id": "b", "verdict_ok": True, "facts_found": 1}]}
     now = {"cases": [_row(id="a"), _row(id="b", verdict_ok=False)]}
-    assert suite.baseline_diff(now, baseline) == {"better": ["a"], "worse": ["b"]}
+    assert quality_gate.baseline_diff(now, baseline) == {"better": ["a"], "worse": ["b"]}
 
 
 def test_the_gold_set_is_big_danish_and_covers_every_area() -> None:
@@ -147,3 +184,27 @@ def test_api_mode_gives_the_same_verdicts(api_server: Server, settings: Settings
     assert [c["got"] for c in via_api["cases"]] == [c["got"] for c in local["cases"]]
     assert via_api["totals"]["recall_at_5"] is None  # retrieval ranks: library mode only
     assert via_api["redteam"] is None
+
+
+def test_the_report_opens_with_the_gate_and_shows_floors_and_targets(tmp_path: Path) -> None:
+    from evals import report
+
+    rows = [_row(), _row(id="b", kind="dates", verdict_ok=False, got="no", latency_ms=900.0)]
+    result = {"split": "test", "mode": "library", "settings": {}, "seconds": 1.0,
+              "totals": suite.totals(rows), "by_kind": suite.breakdown(rows, "kind"),
+              "by_lang": suite.breakdown(rows, "lang"), "confusion": suite.confusion(rows),
+              "cases": rows, "redteam": None}
+    failures = ["verdict_accuracy = 0.5 < 0.83"]
+    report.write_report(tmp_path, result, {"hybrid": result}, None, failures)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    lines = [line for line in md.splitlines() if line.strip()]
+    assert lines[1] == "**Gate: FEJLER** – verdict_accuracy = 0.5 < 0.83"
+    config = quality_gate.load_thresholds()
+    floor, target = config["floor"]["verdict_accuracy"], config["target"]["verdict_accuracy"]
+    assert f"| verdict_accuracy | 0.500 | ≥ {floor} | ≥ {target} |" in md
+    assert "| loft | 1 |" in md and "| datoer | 1 |" in md  # kinds in Danish
+    assert "<strong>Gate: FEJLER</strong>" in (tmp_path / "report.html").read_text()
+    report.write_report(tmp_path, result, {"hybrid": result}, None, [])
+    assert "**Gate: bestået**" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    for plot in ("kinds.png", "confusion.png", "latency.png"):
+        assert (tmp_path / plot).stat().st_size > 1000

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import DocumentMeta, build_corpus, clean_text, load_corpus, load_manifest
 from assistant.errors import CorpusError
-from tests.servers import CORPUS
+from tests.servers import CORPUS, PROJECT_ROOT
 
 META = DocumentMeta("d", "d.txt", "s.txt", "Titel", "Pub", "2023", "faktaark", "rules")
 
@@ -49,7 +52,8 @@ def test_blank_line_inside_a_sentence_is_glued() -> None:
 def test_committed_corpus_is_what_the_cleaning_makes_from_the_seeds(tmp_path: Path) -> None:
     seeds = Settings().seeds_dir
     if not seeds.is_dir():
-        pytest.skip(f"kildefilerne findes ikke i {seeds}")
+        pytest.skip(f"kildefilerne findes ikke i {seeds}: sæt PULJE_SEEDS_DIR til mappen med "
+                    "de fem kildefiler for at sammenligne korpus med dem")
     work = tmp_path / "corpus"
     work.mkdir()
     shutil.copy(CORPUS / "manifest.toml", work / "manifest.toml")
@@ -86,3 +90,17 @@ def test_missing_document_file_names_the_command_to_run(small_corpus: Path) -> N
     next(small_corpus.glob("pressemeddelelse*.txt")).unlink()
     with pytest.raises(CorpusError, match="pulje corpus build"):
         load_corpus(small_corpus)
+
+
+def test_without_the_seeds_the_skip_says_why_and_names_the_setting(tmp_path: Path) -> None:
+    """Outside the usual layout the corpus-vs-seeds check skips, and the run's summary says
+    why and which setting points at the seeds (a silent skip would hide a missed check)."""
+    env = {**os.environ, "PULJE_SEEDS_DIR": str(tmp_path / "ingen-kilder")}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/test_corpus.py::test_committed_corpus_is_what_the_cleaning_makes_from_the_seeds"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    summary = run.stdout.splitlines()
+    skipped = [line for line in summary if line.startswith("SKIPPED")]
+    assert run.returncode == 0 and len(skipped) == 1, run.stdout[-2000:]
+    assert "ingen-kilder" in skipped[0] and "PULJE_SEEDS_DIR" in skipped[0]

@@ -21,8 +21,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-# torch is pinned in pyproject.toml to the CPU build (2.13.0); pip finds it locally where
-# a wheel lies on disk, otherwise on PyPI's CPU index would be needed: see README.
+# torch is pinned in pyproject.toml (2.13.0). On Linux, plain PyPI's torch==2.13.0 is the
+# CUDA build (several GB); PULJE_TORCH_INDEX (e.g. https://download.pytorch.org/whl/cpu)
+# adds an index with the CPU wheels, which pip then prefers (2.13.0+cpu). Unset: pip's
+# usual sources, unchanged (a wheel that lies on disk here is the CPU build).
 .venv/bin/python -m pip install --quiet --upgrade pip
+if [ -n "${PULJE_TORCH_INDEX:-}" ] && ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  .venv/bin/python -m pip install --quiet "torch==2.13.0" --extra-index-url "$PULJE_TORCH_INDEX"
+fi
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 echo "Installeret i .venv"

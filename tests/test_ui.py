@@ -142,7 +142,7 @@ def test_plan_check_page(api: Server) -> None:
     text = _markdown(at).replace("\\", "")  # texts are escaped for Markdown
     assert "60.000 kr." in text and "Punkt 3" in text
     assert len(at.get("download_button")) == 1
-    assert len(at.get("arrow_vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_plan_result_csv_has_whole_kroner_as_integers(api: Server) -> None:

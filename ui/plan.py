@@ -51,10 +51,12 @@ if plan_df is None or list(plan_df.columns) != [ACT, CAT, AMT]:
 edited = st.data_editor(
     plan_df, num_rows="dynamic", width="stretch", key="plan_editor",
     column_config={
-        ACT: st.column_config.TextColumn(ACT, max_chars=500, width="large"),
+        # Widths that add up to the centred page, so the amount column is never cut off.
+        ACT: st.column_config.TextColumn(ACT, max_chars=500, width=320),
         CAT: st.column_config.SelectboxColumn(CAT, options=list(LABELS.values()),
-                                              default=LABELS[""]),
-        AMT: st.column_config.NumberColumn(AMT, min_value=0, step=1000, format="localized"),
+                                              default=LABELS[""], width=205),
+        AMT: st.column_config.NumberColumn(AMT, min_value=0, step=1000, format="localized",
+                                           width=115),
     })
 
 if st.button(t("check", lang), type="primary", key="check_plan"):

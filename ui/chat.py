@@ -8,10 +8,11 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiClient, ApiError
-from ui.render import badge, linked_text, source_card
+from ui.render import badge, linked_text, plain, source_cards
 from ui.texts import EXAMPLES, t
 
-lang: str = st.session_state.get("lang", "da")
+lang: str = st.session_state.get("lang", "da")  # the interface's
+answer_lang: str | None = st.session_state.get("answer_lang")  # None: the question's
 as_of: dt.date | None = st.session_state.get("as_of")
 client = ApiClient.from_env()
 messages: list[dict[str, Any]] = st.session_state.setdefault("messages", [])
@@ -37,16 +38,17 @@ def history() -> list[dict[str, str]]:
 
 
 def show_answer(answer: dict[str, Any]) -> None:
+    """The answer in its own language (badge, cards) whatever the interface's."""
+    said = answer.get("lang") or lang
     known = {c["n"] for c in answer["citations"]}
-    st.markdown(badge(answer["verdict"], lang))
+    st.markdown(badge(answer["verdict"], said))
     st.markdown(linked_text(answer["answer"], answer["id"], known))
     if answer.get("resolved_question") and answer["resolved_question"] != answer["question"]:
-        st.caption(f"{t('resolved', lang)}: {answer['resolved_question']}")
+        st.caption(f"{t('resolved', said)}: {plain(answer['resolved_question'])}")
     if answer["citations"]:
-        st.markdown(f"**{t('sources_head', lang)}**")
-        cards = "".join(source_card(c, answer["id"], lang, t("open_source", lang))
-                        for c in answer["citations"])
-        st.markdown(cards, unsafe_allow_html=True)
+        st.markdown(f"**{t('sources_head', said)}**")
+        st.html(source_cards(answer["citations"], answer["id"], said,
+                             t("open_source", said)))
     feedback(answer["id"])
 
 
@@ -100,7 +102,7 @@ if question:
         final: dict[str, Any] = {}
 
         def deltas() -> Any:
-            for event, data in client.ask_stream(question, previous, as_of, lang):
+            for event, data in client.ask_stream(question, previous, as_of, answer_lang):
                 if event == "delta":
                     yield data["text"]
                 elif event == "answer":

@@ -22,12 +22,19 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 class ApiError(Exception):
     """The API could not give an answer; ``da``/``en`` say why in plain words."""
 
-    def __init__(self, da: str, en: str, status: int | None = None) -> None:
+    def __init__(self, da: str, en: str, status: int | None = None,
+                 fields: tuple[str, ...] = ()) -> None:
         super().__init__(da)
         self.da, self.en, self.status = da, en, status
+        self.fields = fields  # the request fields a 422 names
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.da
+
+
+def rejects_field(exc: ApiError, field: str) -> bool:
+    """Whether the API refused the request because of ``field`` (422 naming it)."""
+    return exc.status == 422 and field in exc.fields
 
 
 DOWN = ("Assistenten kan ikke nås lige nu. Prøv igen om lidt; fortsætter det, så kontakt "
@@ -92,11 +99,24 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise ApiError(*DOWN) from exc
 
-    def check_plan(self, grant_dkk: float, items: list[dict[str, Any]],
-                   lang: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._request("POST", "/v1/plans/check", json={
-            "grant_dkk": grant_dkk, "items": items, "lang": lang})
-        return result
+    def check_plan(self, grant_dkk: float, items: list[dict[str, Any]], lang: str,
+                   as_of: dt.date | None = None) -> dict[str, Any]:
+        """The plan judged as of ``as_of``; ``as_of_applied`` in the result says whether
+        the API took the date (an API without ``Plan.as_of`` refuses it with 422: then the
+        plan is checked again without it, as of the API's today).
+
+        Transitional: the retry can go once every deployed API has ``Plan.as_of``.
+        """
+        body = plan_body(grant_dkk, items, lang, as_of)
+        try:
+            result: dict[str, Any] = self._request("POST", "/v1/plans/check", json=body)
+        except ApiError as exc:
+            if "as_of" not in body or not rejects_field(exc, "as_of"):
+                raise
+            del body["as_of"]
+            result = self._request("POST", "/v1/plans/check", json=body)
+            return {**result, "as_of_applied": False}
+        return {**result, "as_of_applied": "as_of" in body}
 
     def documents(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._request("GET", "/v1/documents")
@@ -122,12 +142,28 @@ def _ask_body(question: str, history: list[dict[str, str]], as_of: dt.date | Non
     return body
 
 
+def plan_body(grant_dkk: float, items: list[dict[str, Any]], lang: str,
+              as_of: dt.date | None) -> dict[str, Any]:
+    """The request body of ``POST /v1/plans/check``.
+
+    >>> plan_body(1e6, [], "da", dt.date(2026, 3, 1))
+    {'grant_dkk': 1000000.0, 'items': [], 'lang': 'da', 'as_of': '2026-03-01'}
+    """
+    body: dict[str, Any] = {"grant_dkk": grant_dkk, "items": items, "lang": lang}
+    if as_of:
+        body["as_of"] = as_of.isoformat()
+    return body
+
+
 def _raise_for_problem(r: httpx.Response) -> None:
     if r.status_code < 400:
         return
     detail = ""
-    with contextlib.suppress(ValueError, AttributeError):
-        detail = str(r.json().get("detail", ""))
+    fields: tuple[str, ...] = ()
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        problem = r.json()
+        detail = str(problem.get("detail", ""))
+        fields = tuple(str(e.get("felt", "")) for e in problem.get("errors") or [])
     if r.status_code in (401, 403):
         raise ApiError("Chatten har ikke adgang til assistenten (API-nøglen mangler eller er "
                        "forkert). Kontakt den, der driver Puljeassistenten.",
@@ -138,5 +174,5 @@ def _raise_for_problem(r: httpx.Response) -> None:
                        "There are many questions right now. Wait a moment and try again.",
                        429)
     if 400 <= r.status_code < 500 and detail:
-        raise ApiError(detail, detail, r.status_code)
+        raise ApiError(detail, detail, r.status_code, fields)
     raise ApiError(*DOWN, status=r.status_code)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assistant.format import format_dkk
 from assistant.rules.money import AmountError
 from ui.client import ApiClient, ApiError
 from ui.plan_file import read_plan_file
-from ui.render import badge, source_card
-from ui.texts import CATEGORIES, VERDICT_BADGE, t
+from ui.plan_view import PLAN_ID, cap_chart, items_html, result_csv
+from ui.render import badge, plain, source_cards
+from ui.texts import CATEGORIES, t
 
 lang: str = st.session_state.get("lang", "da")
+check_lang: str = st.session_state.get("answer_lang") or lang
+as_of: dt.date | None = st.session_state.get("as_of")
 client = ApiClient.from_env()
 ACT, CAT, AMT = t("activity", lang), t("category", lang), t("amount", lang)
 LABELS = {cid: names[lang] for cid, names in CATEGORIES.items()}
@@ -32,6 +36,8 @@ def empty_plan() -> pd.DataFrame:
 st.title(t("plan", lang))
 grant = st.number_input(t("grant", lang), min_value=0.0, step=50_000.0, format="%.0f",
                         key="grant")
+if grant:
+    st.caption(format_dkk(grant, lang))
 upload = st.file_uploader(t("upload", lang), type=["csv", "xlsx"])
 if upload is not None and st.session_state.get("uploaded") != upload.file_id:
     try:
@@ -45,10 +51,12 @@ if plan_df is None or list(plan_df.columns) != [ACT, CAT, AMT]:
 edited = st.data_editor(
     plan_df, num_rows="dynamic", width="stretch", key="plan_editor",
     column_config={
-        ACT: st.column_config.TextColumn(ACT, max_chars=500, width="large"),
+        # Widths that add up to the centred page, so the amount column is never cut off.
+        ACT: st.column_config.TextColumn(ACT, max_chars=500, width=320),
         CAT: st.column_config.SelectboxColumn(CAT, options=list(LABELS.values()),
-                                              default=LABELS[""]),
-        AMT: st.column_config.NumberColumn(AMT, min_value=0, step=1000, format="%.0f"),
+                                              default=LABELS[""], width=205),
+        AMT: st.column_config.NumberColumn(AMT, min_value=0, step=1000, format="localized",
+                                           width=115),
     })
 
 if st.button(t("check", lang), type="primary", key="check_plan"):
@@ -61,36 +69,27 @@ if st.button(t("check", lang), type="primary", key="check_plan"):
         st.warning(t("empty_plan", lang))
     else:
         try:
-            st.session_state["plan_result"] = client.check_plan(grant, items, lang)
+            st.session_state["plan_result"] = client.check_plan(grant, items, check_lang,
+                                                                 as_of)
         except ApiError as exc:
             st.error(exc.text(lang))
 
 result: dict[str, Any] | None = st.session_state.get("plan_result")
 if result:
     st.markdown(badge(result["verdict"], lang))
-    st.markdown(result["cap_explanation"])
-    table = pd.DataFrame([{
-        "#": i["n"], ACT: i["description"],
-        CAT: LABELS.get(i["category"] or "", i["category"] or "–"), AMT: i["amount_dkk"],
-        t("verdict", lang): VERDICT_BADGE.get(i["verdict"], {}).get(lang, i["verdict"]),
-        t("why", lang): i["explanation"],
-        t("cites", lang): " ".join(f"[{n}]" for n in i["citations"]),
-    } for i in result["items"]])
-    st.dataframe(table, hide_index=True, width="stretch")
+    if not result.get("as_of_applied", True) and as_of and as_of != dt.date.today():
+        st.caption(t("as_of_old_api", lang))
+    st.markdown(plain(result["cap_explanation"]))
+    st.html(items_html(result, lang))
     if result["fixes"]:
         st.markdown(f"**{t('fixes', lang)}**")
-        st.markdown("\n".join(f"- {f}" for f in result["fixes"]))
+        st.markdown("\n".join(f"- {plain(f)}" for f in result["fixes"]))
     else:
         st.success(t("plan_ok", lang))
-    chart = pd.DataFrame({"": [t("informal", lang), t("cap", lang)],
-                          "kr": [result["informal_dkk"], result["cap_dkk"]]})
     st.markdown(f"**{t('cap_chart', lang)}**")
-    st.altair_chart(alt.Chart(chart).mark_bar().encode(
-        x=alt.X("kr:Q", title="kr."), y=alt.Y(":N", title=None),
-        color=alt.value("#c0392b" if not result["within_cap"] else "#2e7d32")),
-        width="stretch")
-    st.download_button(t("download", lang), table.to_csv(index=False, sep=";").encode("utf-8-sig"),
-                       file_name="plan-tjek.csv", mime="text/csv")
-    st.markdown(f"**{t('sources_head', lang)}**")
-    st.markdown("".join(source_card(c, "plan", lang, t("open_source", lang))
-                        for c in result["citations"]), unsafe_allow_html=True)
+    st.altair_chart(cap_chart(result, lang), width="stretch")
+    st.download_button(t("download", lang), result_csv(result, lang),
+                       file_name="plan-tjek.csv", mime="text/csv", key="download_plan")
+    if result["citations"]:
+        st.markdown(f"**{t('sources_head', lang)}**")
+        st.html(source_cards(result["citations"], PLAN_ID, lang, t("open_source", lang)))

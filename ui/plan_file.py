@@ -22,7 +22,7 @@ def read_plan_file(name: str, data: bytes, lang: str = "da") -> pd.DataFrame:
 
     >>> df = read_plan_file("p.csv", "Aktivitet;Beløb\\nPAU for Ida;1.600.000\\n".encode())
     >>> [str(v) for v in df.iloc[0].tolist()]
-    ['PAU for Ida', '(læs af beskrivelsen)', '1600000.0']
+    ['PAU for Ida', '(ud fra beskrivelsen)', '1600000.0']
     """
     if name.lower().endswith((".xlsx", ".xls")):
         raw = pd.read_excel(io.BytesIO(data), dtype=str)

@@ -14,8 +14,8 @@ T: dict[str, dict[str, str]] = {
     "input": {"da": "Skriv dit spørgsmål …", "en": "Type your question …"},
     "new": {"da": "Ny samtale", "en": "New conversation"},
     "lang": {"da": "Sprog", "en": "Language"},
-    "as_of": {"da": "Svar som pr. dato", "en": "Answer as of"},
-    "as_of_help": {"da": "Frister og perioder bedømmes efter denne dag (standard: i dag).",
+    "as_of": {"da": "Vurdér pr. dato", "en": "Judge as of"},
+    "as_of_help": {"da": "Frister og perioder vurderes ud fra denne dag (standard: i dag).",
                    "en": "Deadlines and periods are judged against this day (default: today)."},
     "examples": {"da": "Eksempler på spørgsmål", "en": "Example questions"},
     "thinking": {"da": "Finder svaret i kilderne …", "en": "Finding the answer in the sources …"},
@@ -27,7 +27,8 @@ T: dict[str, dict[str, str]] = {
     "thanks": {"da": "Tak for din feedback.", "en": "Thank you for your feedback."},
     "resolved": {"da": "Forstået som", "en": "Understood as"},
     "grant": {"da": "Kommunens tilskud (kr.)", "en": "The municipality's grant (DKK)"},
-    "upload": {"da": "Indlæs plan fra CSV eller Excel (kolonner: aktivitet, kategori, beløb)",
+    "upload": {"da": "Indlæs planen fra en CSV- eller Excel-fil (kolonnerne aktivitet, kategori "
+                      "og beløb)",
                "en": "Load a plan from CSV or Excel (columns: activity, category, amount)"},
     "upload_bad": {"da": "Filen kunne ikke læses: {why}. Brug kolonnerne aktivitet, kategori "
                          "og beløb.",
@@ -40,20 +41,41 @@ T: dict[str, dict[str, str]] = {
     "verdict": {"da": "Vurdering", "en": "Verdict"},
     "why": {"da": "Begrundelse", "en": "Reason"},
     "cites": {"da": "Kilder", "en": "Sources"},
-    "auto": {"da": "(læs af beskrivelsen)", "en": "(read from the description)"},
     "empty_plan": {"da": "Skriv mindst én aktivitet med et beløb.",
                    "en": "Enter at least one activity with an amount."},
     "no_grant": {"da": "Angiv kommunens tilskud.", "en": "Enter the municipality's grant."},
     "fixes": {"da": "Det skal rettes", "en": "To fix"},
-    "plan_ok": {"da": "Planen holder inden for reglerne og loftet.",
+    "plan_ok": {"da": "Planen overholder reglerne og loftet.",
                 "en": "The plan holds within the rules and the cap."},
-    "cap_chart": {"da": "Uformel opkvalificering mod loftet på 10 pct.",
+    "cap_chart": {"da": "Uformel opkvalificering set i forhold til loftet på 10 pct.",
                   "en": "Informal upskilling against the 10 per cent cap"},
     "informal": {"da": "Uformel opkvalificering", "en": "Informal upskilling"},
     "cap": {"da": "Loft (10 pct.)", "en": "Cap (10 per cent)"},
+    "cap_line": {"da": "Loft:", "en": "Cap:"},
     "download": {"da": "Hent resultatet som CSV", "en": "Download the result as CSV"},
     "documents": {"da": "Dokumenterne", "en": "The documents"},
-    "passage_id": {"da": "Passage-id (fx faktaark-008)", "en": "Passage id (e.g. faktaark-008)"},
+    "read_doc": {"da": "Læs et dokument", "en": "Read a document"},
+    "document": {"da": "Dokument", "en": "Document"},
+    "passages_in": {"da": "Passager i afsnittet", "en": "Passages in the section"},
+    "search": {"da": "Søg i kilderne", "en": "Search the sources"},
+    "search_ph": {"da": "fx regnskab eller vikarer", "en": "e.g. regnskab or vikarer"},
+    "hits": {"da": "Passager med „{q}“: {n} (de første {shown} vises).",
+             "en": "Passages containing “{q}”: {n} (showing the first {shown})."},
+    "hits_all": {"da": "Passager med „{q}“: {n}.", "en": "Passages containing “{q}”: {n}."},
+    "no_hits": {"da": "Ingen passager indeholder „{q}“.", "en": "No passage contains “{q}”."},
+    "passage": {"da": "passage", "en": "passage"},
+    "open": {"da": "Vis", "en": "Show"},
+    "no_section": {"da": "(uden afsnit)", "en": "(no section)"},
+    "loading": {"da": "Henter dokumentets passager …", "en": "Fetching the document's passages …"},
+    "lang_help": {"da": "Som standard svarer assistenten på det sprog, du skriver på. Vælg "
+                        "Dansk eller English for altid at få svar og menuer på det sprog.",
+                  "en": "By default the assistant answers in the language you write in. "
+                        "Choose Dansk or English to always get answers and menus in that "
+                        "language."},
+    "as_of_old_api": {"da": "Planen er tjekket pr. dags dato: API'et kan endnu ikke tjekke "
+                            "pr. en anden dag.",
+                      "en": "The plan was checked as of today: the API cannot yet check as "
+                            "of another day."},
     "prev": {"da": "◀ Forrige", "en": "◀ Previous"},
     "next": {"da": "Næste ▶", "en": "Next ▶"},
     "no_passage": {"da": "Passagen {id} findes ikke.", "en": "Passage {id} does not exist."},
@@ -64,7 +86,7 @@ VERDICT_BADGE = {
     "yes": {"da": "Ja", "en": "Yes"},
     "no": {"da": "Nej", "en": "No"},
     "conditional": {"da": "Ja, hvis …", "en": "Yes, if …"},
-    "unknown": {"da": "Ved ikke", "en": "Don't know"},
+    "unknown": {"da": "Uafklaret", "en": "Unclear"},
     "info": {"da": "Oplysning", "en": "Information"},
 }
 VERDICT_COLOUR = {"yes": "green", "no": "red", "conditional": "orange", "unknown": "gray",
@@ -89,7 +111,7 @@ EXAMPLES = {
 }
 
 CATEGORIES = {
-    "": {"da": "(læs af beskrivelsen)", "en": "(read from the description)"},
+    "": {"da": "(ud fra beskrivelsen)", "en": "(from the description)"},
     "meritpaedagog": {"da": "Meritpædagog", "en": "Meritpædagog"},
     "pau": {"da": "PAU", "en": "PAU"},
     "amu": {"da": "AMU-kursus", "en": "AMU course"},
@@ -108,6 +130,11 @@ CATEGORIES = {
     "svu": {"da": "SVU", "en": "SVU"},
     "not_upskilling": {"da": "Andet (ikke opkvalificering)", "en": "Other (not upskilling)"},
 }
+
+
+# The sidebar's language choice: the label shown -> the ``lang`` sent (None: the question's).
+LANG_CHOICES: dict[str, str | None] = {"Som spørgsmålet / As asked": None, "Dansk": "da",
+                                       "English": "en"}
 
 
 def t(key: str, lang: str) -> str:

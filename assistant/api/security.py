@@ -66,9 +66,18 @@ class RateLimiter:
                 wait = max(1, int((1.0 - tokens) / self.rate + 0.999))
                 self._buckets[client] = (tokens, now)
                 raise Problem(429, "rate-limited",
-                              f"For mange forespørgsler; prøv igen om {wait} sekunder.",
+                              f"For mange forespørgsler; prøv igen om {seconds(wait)}.",
                               headers={"Retry-After": str(wait)})
             self._buckets[client] = (tokens - 1.0, now)
+
+
+def seconds(n: int) -> str:
+    """A number of seconds in Danish: "1 sekund", "2 sekunder".
+
+    >>> seconds(1), seconds(2), seconds(0)
+    ('1 sekund', '2 sekunder', '0 sekunder')
+    """
+    return f"{n} sekund" if n == 1 else f"{n} sekunder"
 
 
 def client_of(request: Request) -> str:

@@ -194,15 +194,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PuljeError)
     async def _domain(request: Request, exc: PuljeError) -> JSONResponse:
-        ref = uuid.uuid4().hex[:12]
+        ref = getattr(request.state, "request_id", None) or uuid.uuid4().hex[:12]
         log.error("domænefejl %s på %s: %s", ref, request.url.path, exc)
         return problem_response(503, "unavailable", "Tjenesten kan ikke svare lige nu; prøv "
                                 "igen om lidt.", instance=request.url.path, reference=ref)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        ref = uuid.uuid4().hex[:12]
+        # Starlette answers these outside the middleware: the request id header is set
+        # here, and the reference is the request id (one id to quote, log and search).
+        ref = getattr(request.state, "request_id", None) or uuid.uuid4().hex[:12]
         log.exception("uventet fejl %s på %s", ref, request.url.path)
         return problem_response(500, "internal", "Der skete en uventet fejl. Oplys "
                                 f"referencen {ref}, hvis du kontakter support.",
-                                instance=request.url.path, reference=ref)
+                                instance=request.url.path, reference=ref,
+                                headers={"X-Request-ID": ref})

@@ -492,3 +492,17 @@ def test_an_invalid_history_fails_before_the_stream_starts(
     r = client.post("/v1/ask/stream", headers=HEADERS,
                     json={"question": "og diplomuddannelser?", "history": history})
     _is_problem(r, 422)
+
+
+def test_uvicorns_own_access_log_is_switched_off_at_start_up(
+        settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    import logging
+    import logging.config
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    logging.config.dictConfig(LOGGING_CONFIG)  # what `uvicorn.run(access_log=True)` sets up
+    # uvicorn's protocols write their access line only if this logger has a handler.
+    assert logging.getLogger("uvicorn.access").hasHandlers()
+    with _client(settings, bot, tmp_path):
+        assert not logging.getLogger("uvicorn.access").hasHandlers()

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated intranet origins, e.g. https://intra.kk.dk
     max_body_bytes: int = Field(default=64_000, ge=1_000)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Seconds between keep-alive comments on /v1/ask/stream, so that proxies and browsers
+    # do not close a stream that waits for the LLM.
+    stream_ping_s: float = Field(default=15.0, gt=0)
     # Answers computed at once by the API; 0 = automatic: 1 without an LLM (the work is
     # CPU-bound and threads only contend for the interpreter), 8 with one (waiting on it).
     concurrent_answers: int = Field(default=0, ge=0, le=64)

@@ -1,11 +1,13 @@
-"""Optional LLM prose, checked before it is shown; the rules' verdict always stands.
+"""Optional LLM prose, checked before it is kept; the rules' verdict always stands.
 
 When ``PULJE_LLM_BASE_URL`` is set, an OpenAI-compatible chat model (through langchain)
 rewrites the deterministic answer as prose from the same rule decisions and numbered
 passages. Its text is used only if every ``[n]`` names a given source, every number in it
 occurs in a cited passage or a rule's output, and it opens with the rules' verdict;
 otherwise the deterministic answer is kept and the reason is logged and returned.
-(Numbers the question itself states may be repeated.)
+(Numbers the question itself states may be repeated.) When streamed, the model's tokens
+are passed on as they come and the check runs on the whole text at the end: a streaming
+client is then told to replace what it showed (see ``assistant/api/streaming.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,17 +106,24 @@ class LLMWriter:
             return self._fallback(answer, f"LLM utilgængelig ({type(exc).__name__})")
         return self._apply(answer, str(raw))
 
-    def stream(self, answer: Answer) -> Iterator[str]:
-        """The checked text in pieces as the model produces it is buffered: nothing
-        unchecked is ever shown. Yields the final text's chunks."""
+    def stream(self, answer: Answer) -> Iterator[tuple[str, Any]]:
+        """The model's text as it comes, then the verdict on it: ("delta", piece) for each
+        piece the model sends (unchecked), then ("done", Answer) – the model's text if the
+        whole of it passes the checks, else the deterministic answer with the reason
+        (``llm["used"]`` False). A caller that shows the pieces must replace them when the
+        final text differs. Closing the iterator closes the model's stream."""
+        pieces: list[str] = []
         try:
-            raw = "".join(str(chunk.content) for chunk in self.model.stream(build_messages(answer)))
-        except Exception as exc:
-            answer_out = self._fallback(answer, f"LLM utilgængelig ({type(exc).__name__})")
-        else:
-            answer_out = self._apply(answer, raw)
-        answer.answer, answer.llm = answer_out.answer, answer_out.llm
-        yield from re.findall(r"\S+\s*", answer_out.answer)
+            with closing(self.model.stream(build_messages(answer))) as chunks:
+                for chunk in chunks:
+                    text = str(chunk.content)
+                    if text:
+                        pieces.append(text)
+                        yield "delta", text
+        except Exception as exc:  # timeouts, refused connections, a stream cut off
+            yield "done", self._fallback(answer, f"LLM utilgængelig ({type(exc).__name__})")
+            return
+        yield "done", self._apply(answer, "".join(pieces))
 
     def _apply(self, answer: Answer, raw: str) -> Answer:
         checked = check(raw, answer)

@@ -151,21 +151,48 @@ class Assistant:
     def stream(self, question: str, history: Sequence[Message] = (),
                as_of: dt.date | None = None, lang: str | None = None,
                ) -> Iterator[tuple[str, Any]]:
-        """The answer as events: ("delta", text) pieces, then ("answer", Answer).
+        """The answer as events, for the API's server-sent events.
 
-        With an LLM the pieces come from the model, but only after its whole text has
-        passed the checks; without one they are the deterministic answer's lines.
+        The deterministic answer is computed when this is called, so a question or a
+        history that cannot be answered raises here, before any event. The events come as
+        the returned iterator is read: ("delta", text) pieces, then ("answer", Answer).
+        With an LLM the pieces are the model's tokens as they arrive, unchecked; if its
+        whole text then fails the checks (or the model breaks off), ("replace", {"text":
+        the deterministic answer, "reason": why}) comes before the answer. Without an LLM,
+        or when the model fails before its first token, the pieces are the deterministic
+        answer's words. Closing the iterator stops the model's stream.
         """
-        # The deterministic answer first (no shared state is touched: safe under
-        # concurrent requests), then the model's checked text, if any.
         base = self._ask(question, history, as_of, lang, use_llm=False)
-        if self.llm is not None and not base.abstained:
-            for piece in self.llm.stream(base):
-                yield "delta", piece
-        else:
-            for line in base.answer.splitlines(keepends=True):
-                yield "delta", line
-        yield "answer", base
+        llm = self.llm if not base.abstained else None
+
+        def words(text: str) -> Iterator[tuple[str, Any]]:
+            parts = text.split(" ")  # " ".join(parts) == text: nothing is lost or added
+            for i, word in enumerate(parts):
+                piece = word if i == len(parts) - 1 else word + " "
+                if piece:
+                    yield "delta", piece
+
+        def events() -> Iterator[tuple[str, Any]]:
+            if llm is None:
+                yield from words(base.answer)
+                yield "answer", base
+                return
+            started, shown = time.perf_counter(), False
+            for kind, value in llm.stream(base):
+                if kind == "delta":
+                    shown = True
+                    yield "delta", value
+                    continue
+                final: Answer = value
+                final.timings["llm_ms"] = _ms(started)
+                if final.llm and not final.llm.get("used"):
+                    if shown:
+                        yield "replace", {"text": final.answer, "reason": final.llm["reason"]}
+                    else:
+                        yield from words(final.answer)
+                yield "answer", final
+
+        return events()
 
     def decisions(self, question: str, as_of: dt.date) -> list[Decision]:
         """The decisions of the rules a question calls (none: the documents answer it)."""

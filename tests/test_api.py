@@ -178,7 +178,7 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, Any], int]] = [
     ("malformed json", "/v1/ask", {"content": b'{"question": "Kan vi', "headers": {
         "Content-Type": "application/json"}}, 400),
     ("not json", "/v1/ask", {"content": b"question=Kan vi", "headers": {
-        "Content-Type": "application/x-www-form-urlencoded"}}, 422),
+        "Content-Type": "application/x-www-form-urlencoded"}}, 415),
     ("oversized body", "/v1/ask", {"json": {"question": "x" * 70_000}}, 413),
     ("negative amount", "/v1/plans/check", {"json": {"grant_dkk": 1_000_000, "items": [
         {"description": "AMU", "amount_dkk": -5}]}}, 422),
@@ -295,3 +295,214 @@ def test_retention_deletes_old_rows_by_a_fixed_clock(tmp_path: Path, bot: Assist
     assert store.purge(90) == {"interactions": 1, "feedback": 1}
     assert [r["id"] for r in store.rows("interactions")] == [new.id]
     assert store.purge(90) == {"interactions": 0, "feedback": 0}
+
+
+# --- issue 13: errors in Danish, the key in the schema, CORS, request ids, metrics, SSE ---
+
+
+def test_field_errors_are_danish_and_name_real_fields(client: TestClient) -> None:
+    body = _is_problem(client.post("/v1/ask", headers=HEADERS, json={
+        "question": "Kan vi?", "lang": "de", "as_of": "i går",
+        "history": [{"role": "system"}, {"role": "user", "content": "x" * 20_001}],
+        "admin": True}), 422)
+    errors = {e["felt"]: e["fejl"] for e in body["errors"]}
+    assert errors["lang"] == "Værdien skal være 'da' eller 'en'."
+    assert errors["as_of"] == "Datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2026-11-23."
+    assert errors["history[0].role"] == "Værdien skal være 'user' eller 'assistant'."
+    assert errors["history[0].content"] == "Feltet mangler."
+    assert errors["history[1].content"] == "Teksten må højst have 20000 tegn."
+    assert errors["admin"] == "Feltet kendes ikke; fjern det."
+    assert "Input should" not in json.dumps(body)
+    empty = _is_problem(client.post("/v1/ask", headers=HEADERS, json={"question": ""}), 422)
+    assert empty["errors"][0] == {"felt": "question", "fejl": "Feltet må ikke være tomt.",
+                                  "type": "string_too_short"}
+    many = _is_problem(client.post("/v1/ask", headers=HEADERS, json={
+        "question": "Kan vi?", "history": [{"role": "user", "content": "x"}] * 21}), 422)
+    assert many["errors"][0]["fejl"] == "Der må højst være 20 elementer."
+
+
+@pytest.mark.parametrize(("content", "ctype", "status", "slug"), [
+    (b'{"question": "Kan vi', "application/json", 400, "malformed-json"),
+    (b"question=Kan vi", "application/x-www-form-urlencoded", 415, "not-json"),
+    (b"Kan vi finansiere AMU?", "text/plain", 415, "not-json"),
+    (b"", "application/json", 422, "missing-body"),
+    (b'["Kan vi?"]', "application/json", 422, "invalid-fields"),
+])
+def test_a_body_that_is_not_a_json_object_names_no_numbered_field(
+        client: TestClient, content: bytes, ctype: str, status: int, slug: str) -> None:
+    body = _is_problem(client.post("/v1/ask", headers={**HEADERS, "Content-Type": ctype},
+                                   content=content), status)
+    assert body["type"].endswith(slug)
+    assert [e["felt"] for e in body["errors"]] == ["(hele indholdet)"]
+    assert not any(ch.isdigit() for e in body["errors"] for ch in e["felt"])
+
+
+def test_rate_limit_says_1_sekund_and_the_page_may_read_retry_after(
+        settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    with _client(settings, bot, tmp_path, rate_limit_per_minute=60) as c:
+        for _ in range(60):
+            c.get("/v1/documents", headers=HEADERS)
+        r = c.get("/v1/documents", headers={**HEADERS, "Origin": ORIGIN})
+        body = _is_problem(r, 429)
+        assert r.headers["Retry-After"] == "1"
+        assert body["detail"].endswith("prøv igen om 1 sekund.")
+        exposed = {h.strip().lower() for h in
+                   r.headers["access-control-expose-headers"].split(",")}
+        assert {"retry-after", "x-request-id"} <= exposed
+        assert r.headers["access-control-allow-origin"] == ORIGIN
+    with _client(settings, bot, tmp_path, rate_limit_per_minute=20) as c:
+        for _ in range(21):
+            r = c.get("/v1/documents", headers=HEADERS)
+        assert r.status_code == 429 and r.headers["Retry-After"] == "3"
+        assert r.json()["detail"].endswith("prøv igen om 3 sekunder.")
+
+
+def test_cors_preflight_allows_what_a_browser_client_sends(client: TestClient) -> None:
+    pre = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+           "Access-Control-Request-Headers": "x-api-key,content-type,last-event-id,x-request-id"}
+    r = client.options("/v1/ask/stream", headers=pre)
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+    allowed = {h.strip().lower() for h in r.headers["access-control-allow-headers"].split(",")}
+    assert {"x-api-key", "content-type", "last-event-id", "x-request-id"} <= allowed
+    evil = client.options("/v1/ask/stream", headers={**pre, "Origin": "https://evil.example"})
+    assert evil.status_code == 400 and "access-control-allow-origin" not in evil.headers
+
+
+def test_openapi_declares_the_api_key_on_every_v1_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["ApiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                                 "description": schemes["ApiKey"]["description"]}
+    assert schemes["ApiKeyQuery"]["in"] == "query" and schemes["ApiKeyQuery"]["name"] == "api_key"
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            names = {name for req in op.get("security", []) for name in req}
+            if path.startswith("/v1"):
+                assert "ApiKey" in names, f"{method} {path} mangler nøglen"
+                query = method == "get" and path == "/v1/ask/stream"
+                assert ("ApiKeyQuery" in names) == query, f"{method} {path}"
+                # The key is a security scheme, not an ordinary parameter.
+                assert not any(p["name"].lower() in ("x-api-key", "api_key")
+                               for p in op.get("parameters", []))
+            elif path in ("/livez", "/readyz"):
+                assert not names
+    assert "/docs" not in spec["paths"] and "/v1/ask/stream" in spec["paths"]
+    assert set(spec["paths"]["/v1/ask/stream"]) == {"get", "post"}
+
+
+def test_open_mode_needs_no_key(settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    with _client(settings, bot, tmp_path, api_keys="") as c:
+        assert c.get("/v1/documents").status_code == 200
+        assert c.get("/v1/ask/stream", params={"question": "Kan vi betale vikarer?"}
+                     ).status_code == 200
+        assert c.get("/metrics").status_code == 200
+
+
+def test_every_response_has_a_request_id(client: TestClient) -> None:
+    mine = client.get("/livez", headers={"X-Request-ID": "intranet-42.a"})
+    assert mine.headers["X-Request-ID"] == "intranet-42.a"
+    for bad in ("x" * 200, "med mellemrum", "a\"b<c>", ""):
+        r = client.get("/livez", headers={"X-Request-ID": bad})
+        assert r.headers["X-Request-ID"] != bad and len(r.headers["X-Request-ID"]) == 32
+    ids = {client.get("/livez").headers["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3
+    for r in (client.get("/v2/ask"), client.post("/v1/ask", json={"question": "x?"}),
+              client.post("/v1/ask", headers=HEADERS, json={}),
+              client.post("/v1/ask", headers=HEADERS, json={"question": "x" * 70_000})):
+        assert r.status_code >= 400 and len(r.headers["X-Request-ID"]) == 32
+
+
+def test_an_unexpected_error_carries_the_request_id_as_reference(
+        settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    with _client(settings, bot, tmp_path) as c:
+        def boom() -> None:
+            raise RuntimeError("hemmelig intern detalje")
+
+        c.app.add_api_route("/boom", boom)  # type: ignore[attr-defined]
+        r = c.get("/boom", headers={"X-Request-ID": "fejl-1"})
+        body = _is_problem(r, 500)
+        assert r.headers["X-Request-ID"] == "fejl-1" and body["reference"] == "fejl-1"
+        assert "hemmelig" not in r.text
+
+
+def _metrics(c: TestClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]],
+                                                     float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    r = c.get("/metrics", headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/plain")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(r.text) for s in family.samples}
+
+
+def test_metrics_count_requests_answers_and_abstentions(client: TestClient) -> None:
+    _is_problem(client.get("/metrics"), 401)
+    assert client.get("/metrics", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+    before = _metrics(client, **HEADERS)
+    client.post("/v1/ask", headers=HEADERS, json={"question": "Kan vi finansiere en "
+                                                              "masteruddannelse?"})
+    client.post("/v1/ask", headers=HEADERS, json={"question": "Hvad koster en is i Tivoli?"})
+    client.get("/v1/passages/faktaark-002", headers=HEADERS)
+    client.get("/v1/passages/findes-ikke", headers=HEADERS)
+    after = _metrics(client, **HEADERS)
+
+    def moved(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert moved("pulje_http_requests_total", method="POST", route="/v1/ask",
+                 status="200") == 2
+    route = "/v1/passages/{passage_id}"  # the template, not the raw path
+    assert moved("pulje_http_requests_total", method="GET", route=route, status="200") == 1
+    assert moved("pulje_http_requests_total", method="GET", route=route, status="404") == 1
+    assert moved("pulje_http_request_duration_seconds_count", route="/v1/ask") == 2
+    assert moved("pulje_answers_total", verdict="no") == 1
+    assert moved("pulje_answers_total", verdict="unknown") == 1
+    assert moved("pulje_abstentions_total") == 1
+    assert not any("findes-ikke" in str(k) for k in after)
+
+
+def test_stream_by_get_for_event_source(client: TestClient) -> None:
+    q = {"question": "Vi får 2,4 mio. – hvor meget må gå til private kurser?"}
+    with client.stream("GET", "/v1/ask/stream", params={**q, "api_key": KEY}) as r:
+        assert r.status_code == 200
+        events = _events(r.read().decode())
+    assert [k for k, _ in events][-2:] == ["citations", "answer"]
+    assert "".join(v["text"] for k, v in events if k == "delta") == events[-1][1]["answer"]
+    assert len([k for k, _ in events if k == "delta"]) > 5  # words, not one block
+    _is_problem(client.get("/v1/ask/stream", params=q), 401)
+    _is_problem(client.get("/v1/ask/stream", params={**q, "api_key": "forkert"}), 401)
+    _is_problem(client.get("/v1/ask/stream", params={"question": "", "api_key": KEY}), 422)
+    _is_problem(client.get("/v1/ask/stream", params={**q, "lang": "de", "api_key": KEY}), 422)
+    # The key in the address is for this GET only.
+    _is_problem(client.get("/v1/documents", params={"api_key": KEY}), 401)
+    # EventSource reconnecting after the answer: 204, so that it stops asking again.
+    again = client.get("/v1/ask/stream", params={**q, "api_key": KEY},
+                       headers={"Last-Event-ID": "7"})
+    assert again.status_code == 204 and again.content == b""
+
+
+@pytest.mark.parametrize("history", [
+    [{"role": "user", "content": "Kan vi\u0000 betale?"}],
+    [{"role": "user", "content": "x" * 3000}],
+])
+def test_an_invalid_history_fails_before_the_stream_starts(
+        client: TestClient, history: list[dict[str, str]]) -> None:
+    r = client.post("/v1/ask/stream", headers=HEADERS,
+                    json={"question": "og diplomuddannelser?", "history": history})
+    _is_problem(r, 422)
+
+
+def test_uvicorns_own_access_log_is_switched_off_at_start_up(
+        settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    import logging
+    import logging.config
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    logging.config.dictConfig(LOGGING_CONFIG)  # what `uvicorn.run(access_log=True)` sets up
+    # uvicorn's protocols write their access line only if this logger has a handler.
+    assert logging.getLogger("uvicorn.access").hasHandlers()
+    with _client(settings, bot, tmp_path):
+        assert not logging.getLogger("uvicorn.access").hasHandlers()

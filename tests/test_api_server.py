@@ -156,3 +156,70 @@ def test_the_readme_curl_examples_work_as_written(server: Server) -> None:
     assert "event: answer" in out and "240.000 kr." in out
     assert '"over_dkk":60000.0' in out and '"rating":"up"' in out
     assert '"status":"ready"' in out and '"corpus_hash"' in out
+
+
+def test_one_access_log_line_per_request_without_question_or_key(server: Server) -> None:
+    question = "Hvornår skal de længerevarende forløb være afsluttet for Mette?"
+    calls = [("POST", "/v1/ask", {"json": {"question": question}}, 200, "/v1/ask"),
+             ("GET", "/v1/passages/faktaark-003", {}, 200, "/v1/passages/{passage_id}"),
+             ("GET", "/v1/passages/findes-ikke", {}, 404, "/v1/passages/{passage_id}"),
+             ("POST", "/v1/ask", {"json": {"question": 1}}, 422, "/v1/ask"),
+             ("GET", f"/v1/ask/stream?question=Mette&api_key={KEY}", {}, 200,
+              "/v1/ask/stream"),
+             ("GET", "/findes/slet/ikke", {}, 404, "(ukendt)")]
+    ids = []
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        for i, (method, path, kwargs, status, _) in enumerate(calls):
+            rid = f"logtest-{time.time_ns()}-{i}"
+            r = c.request(method, path, headers={"X-API-Key": KEY, "X-Request-ID": rid},
+                          **kwargs)
+            r.read()
+            assert r.status_code == status and r.headers["X-Request-ID"] == rid
+            ids.append(rid)
+        wrong = c.get("/v1/documents", headers={"X-API-Key": "forkert-noegle"})
+        assert wrong.status_code == 401 and len(wrong.headers["X-Request-ID"]) == 32
+    time.sleep(0.5)
+    log = server.log.read_text(errors="replace")
+    for rid, (method, _, _, status, route) in zip(ids, calls, strict=True):
+        lines = [line for line in log.splitlines() if rid in line]
+        assert len(lines) == 1, lines
+        assert f"method={method} route={route} status={status} ms=" in lines[0]
+    assert question not in log and "Mette" not in log and KEY not in log
+    assert "forkert-noegle" not in log and "findes-ikke" not in log
+    assert '" 200' not in log and "HTTP/1.1" not in log  # no uvicorn access line
+
+
+def test_metrics_over_http_parse_and_move(server: Server) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def scrape(**headers: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+        r = httpx.get(f"{server.url}/metrics", headers=headers, timeout=10)
+        assert r.status_code == 200
+        return {(s.name, frozenset(s.labels.items())): s.value
+                for f in text_string_to_metric_families(r.text) for s in f.samples}
+
+    assert httpx.get(f"{server.url}/metrics", timeout=10).status_code == 401
+    before = scrape(**{"X-API-Key": KEY})
+    r = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=30,
+                   json={"question": "Kan vi finansiere en masteruddannelse?"})
+    assert r.status_code == 200
+    after = scrape(Authorization=f"Bearer {KEY}")
+    ask = ("pulje_http_requests_total",
+           frozenset({"method": "POST", "route": "/v1/ask", "status": "200"}.items()))
+    assert after[ask] - before.get(ask, 0) == 1
+    verdict = ("pulje_answers_total", frozenset({"verdict": "no"}.items()))
+    assert after[verdict] - before.get(verdict, 0) == 1
+    bucket = [k for k in after if k[0] == "pulje_http_request_duration_seconds_bucket"
+              and ("route", "/v1/ask") in k[1]]
+    assert bucket and ("pulje_llm_fallbacks_total", frozenset()) not in after
+
+
+def test_the_key_over_http_with_and_without_it(server: Server) -> None:
+    url = f"{server.url}/v1/documents"
+    assert httpx.get(url, headers={"X-API-Key": KEY}, timeout=10).status_code == 200
+    missing = httpx.get(url, timeout=10)
+    assert missing.status_code == 401 and missing.json()["type"].endswith("missing-key")
+    assert missing.headers["WWW-Authenticate"] == "X-API-Key"
+    assert httpx.get(url, headers={"X-API-Key": KEY[:-1]}, timeout=10).status_code == 401
+    spec = httpx.get(f"{server.url}/openapi.json", timeout=10).json()
+    assert spec["paths"]["/v1/documents"]["get"]["security"] == [{"ApiKey": []}]

@@ -61,15 +61,26 @@ def test_a_model_that_times_out_falls_back(settings: Settings, index: SearchInde
     assert a.answer.startswith("Nej.")
 
 
-def test_streaming_shows_only_checked_text(settings: Settings, index: SearchIndex) -> None:
+def test_streaming_passes_tokens_on_then_judges_the_whole(settings: Settings,
+                                                           index: SearchIndex) -> None:
     from assistant.llm import LLMWriter
 
     with fake_openai(lambda _: "Højst 240.000 kr. må gå til private kurser [1].") as server:
         s = settings.model_copy(update={"llm_base_url": server["url"]})
         base = Assistant(settings, index).ask(Q, as_of=AS_OF)
-        chunks = list(LLMWriter(s).stream(base))
+        events = list(LLMWriter(s).stream(base))
         assert server["requests"][-1].get("stream") is True
-    assert "".join(chunks).strip() == "Højst 240.000 kr. må gå til private kurser [1]."
+    deltas = [v for k, v in events if k == "delta"]
+    assert len(deltas) == 9  # one per chunk the server sent, not one block at the end
+    assert "".join(deltas) == "Højst 240.000 kr. må gå til private kurser [1]."
+    assert events[-1][0] == "done" and events[-1][1].llm == {"used": True, "reason": "ok"}
+    with fake_openai(lambda _: "Højst 300.000 kr. [1].") as server:
+        s = settings.model_copy(update={"llm_base_url": server["url"]})
+        events = list(LLMWriter(s).stream(base))
+    final = events[-1][1]
+    assert [v for k, v in events if k == "delta"] == ["Højst", " 300.000", " kr.", " [1]."]
+    assert not final.llm["used"] and "300000" in final.llm["reason"]
+    assert final.answer == base.answer  # the deterministic text stands
 
 
 @pytest.mark.parametrize("reply", ["", "Højst 240.000 kr."])
@@ -90,3 +101,27 @@ def test_assistant_stream_yields_pieces_then_the_answer(settings: Settings,
     final = events[-1][1]
     assert final.llm == {"used": True, "reason": "ok"}
     assert "".join(t for _, t in events[:-1]).strip() == final.answer
+
+
+def test_a_rejected_stream_is_followed_by_a_replace_event(settings: Settings,
+                                                          index: SearchIndex) -> None:
+    with fake_openai(lambda _: "I må bruge 300.000 kr. på private kurser [1].") as server:
+        events = list(_assistant(settings, index, server["url"]).stream(Q, as_of=AS_OF))
+    kinds = [k for k, _ in events]
+    assert kinds[-2:] == ["replace", "answer"] and set(kinds[:-2]) == {"delta"}
+    final, replace = events[-1][1], events[-2][1]
+    assert "".join(v for k, v in events if k == "delta").startswith("I må bruge 300.000")
+    assert replace["text"] == final.answer and "240.000 kr." in final.answer
+    assert "300000" in replace["reason"] and final.llm["used"] is False
+
+
+def test_an_unreachable_model_streams_the_deterministic_words(settings: Settings,
+                                                              index: SearchIndex) -> None:
+    from tests.servers import free_port
+
+    bot = _assistant(settings, index, f"http://127.0.0.1:{free_port()}/v1", timeout=1)
+    events = list(bot.stream(Q, as_of=AS_OF))
+    final = events[-1][1]
+    assert "replace" not in [k for k, _ in events] and not final.llm["used"]
+    assert "".join(v for k, v in events if k == "delta") == final.answer
+    assert len(events) > 5

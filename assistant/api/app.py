@@ -11,21 +11,20 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
-import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from assistant.answer import Answer, DocumentRef
-from assistant.api import problems
+from assistant.api import docs_assets, observability, problems, streaming
 from assistant.api.problems import Problem
 from assistant.api.schemas import (
     PROBLEMS,
@@ -38,18 +37,27 @@ from assistant.api.schemas import (
     VersionOut,
     example,
 )
-from assistant.api.security import BodyLimit, KeyRing, RateLimiter, authorise
+from assistant.api.security import (
+    BodyLimit,
+    KeyRing,
+    RateLimiter,
+    authorise,
+    authorise_metrics,
+)
 from assistant.config import Settings, get_settings
 from assistant.corpus import load_corpus
 from assistant.passages import CHUNKER_VERSION, chunk_corpus, corpus_fingerprint
 from assistant.plans import Plan, PlanResult, check_plan
-from assistant.questions import clean_question
 from assistant.rules.book import CATALOGUE_FILE
 from assistant.rules.parameters import PARAMETERS_FILE
 from assistant.service import Assistant
 from assistant.store import Store
 
 log = logging.getLogger("assistant.api")
+
+CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID", "Last-Event-ID"]
+CORS_EXPOSED_HEADERS = ["Retry-After", "X-Request-ID", "WWW-Authenticate"]
+
 
 def rules_version() -> str:
     h = hashlib.sha256()
@@ -72,6 +80,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        observability.silence_uvicorn_access_log()
         if app.state.keys.open:
             log.warning("Åben tilstand: ingen API-nøgler er sat (PULJE_API_KEYS). Kun til "
                         "lokal brug; serveren må kun lytte på loopback.")
@@ -97,14 +106,18 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         description=(
             "Stil spørgsmål om puljens regler og få et svar med verdikt og ordrette citater "
             "fra kilderne; tjek en forbrugsplan mod reglerne og loftet på 10 pct.; læs "
-            "kildernes passager. Alle /v1-adresser kræver headeren `X-API-Key`, medmindre "
-            "serveren kører i åben tilstand (kun lokalt). Fejl returneres som "
-            "`application/problem+json` (RFC 9457)."),
+            "kildernes passager. Alle /v1-adresser kræver headeren `X-API-Key` (knappen "
+            "Authorize), medmindre serveren kører i åben tilstand (kun lokalt). Fejl "
+            "returneres som `application/problem+json` (RFC 9457). Hvert svar har headeren "
+            "`X-Request-ID` (en medsendt bruges, ellers dannes en); oplys den ved fejl."),
         lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served with local assets by docs_assets
     )
+    docs_assets.install(app)
     app.state.settings = settings
     app.state.keys = KeyRing(settings.keys())
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.metrics = observability.Metrics()
     app.state.assistant = assistant
     app.state.store = store
     # Answers are computed by a small pool of threads that take requests first come,
@@ -115,10 +128,14 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                                              thread_name_prefix="answer")
     problems.install(app)
     if settings.origins():
+        # Pages may send the key, JSON, their own request id and (EventSource on
+        # reconnection) Last-Event-ID, and must be able to read Retry-After on a 429.
         app.add_middleware(CORSMiddleware, allow_origins=settings.origins(),
-                           allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-API-Key"], max_age=600)
+                           allow_methods=["GET", "POST"], allow_headers=CORS_REQUEST_HEADERS,
+                           expose_headers=CORS_EXPOSED_HEADERS, max_age=600)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Outermost: sees every response, 413s and CORS refusals included.
+    app.add_middleware(observability.Observability, metrics=app.state.metrics)
 
     def the_assistant(request: Request) -> Assistant:
         found: Assistant | None = request.app.state.assistant
@@ -140,39 +157,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             return answer
 
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(request.app.state.answerers, work)
+        answer = await loop.run_in_executor(request.app.state.answerers, work)
+        request.app.state.metrics.observe_answer(answer)
+        return answer
 
-    @app.post("/v1/ask/stream", tags=["svar"],
-              summary="Som /v1/ask, men som server-sent events",
-              response_class=StreamingResponse,
-              responses={200: {"content": {"text/event-stream": {"example": (
-                  'event: delta\ndata: {"text": "Nej. Puljens midler kan ikke bruges på '
-                  'masteruddannelser … [1]\\n"}\n\nevent: citations\ndata: [{"n": 1, …}]\n\n'
-                  'event: answer\ndata: {"id": "…", "verdict": "no", …}\n\n')}},
-                  "description": "Hændelserne `delta` (tekststykker), `citations` og til "
-                                 "sidst `answer` (hele svaret, som fra /v1/ask)."}, **PROBLEMS})
-    def ask_stream(body: AskRequest, request: Request,
-                   client: str = Depends(authorise)) -> StreamingResponse:
-        bot = the_assistant(request)
-        store: Store = request.app.state.store
-        # Validate (and fail with a problem) before the stream starts.
-        clean_question(body.question, settings.max_question_chars)
-        events = bot.stream(body.question, [m.model_dump() for m in body.history],
-                            as_of=body.as_of, lang=body.lang)
-
-        def sse() -> Iterator[str]:
-            for kind, value in events:
-                if kind == "delta":
-                    yield _event("delta", {"text": value})
-                else:
-                    answer: Answer = value
-                    store.record_answer(answer, client)
-                    yield _event("citations", [c.model_dump() for c in answer.citations])
-                    yield _event("answer", answer.model_dump(mode="json"))
-
-        return StreamingResponse(sse(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store",
-                                          "X-Accel-Buffering": "no"})
+    streaming.install(app, the_assistant)
 
     @app.post("/v1/plans/check", response_model=PlanResult, tags=["plan"], responses=PROBLEMS,
               summary="Tjek en forbrugsplan mod reglerne og loftet på 10 pct.")
@@ -247,6 +236,18 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                           index_key=index.key, embedding_model=index.embeddings.model_id,
                           rules_version=rules_version(), chunker_version=CHUNKER_VERSION)
 
+    @app.get("/metrics", tags=["drift"], summary="Målinger i Prometheus' tekstformat",
+             response_class=PlainTextResponse,
+             description="Kræver samme nøgle som /v1 (X-API-Key eller `Authorization: Bearer "
+                         "<nøgle>`), medmindre serveren kører i åben tilstand. Tælles ikke "
+                         "mod nøglens grænse for forespørgsler.",
+             responses={200: {"content": {"text/plain": {"example": (
+                 "# TYPE pulje_answers_total counter\n"
+                 'pulje_answers_total{verdict="no"} 3.0\n')}}}, 401: PROBLEMS[401]})
+    def metrics(request: Request, client: Annotated[str, Depends(authorise_metrics)]
+                ) -> Response:
+        return request.app.state.metrics.exposition()
+
     @app.get("/livez", response_model=Health, tags=["drift"], summary="Kører processen?",
              responses=example({"status": "ok", "checks": {}}))
     def livez() -> Health:
@@ -289,11 +290,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                             status_code=200 if ready else 503)
 
     return app
-
-
-def _event(name: str, data: Any) -> str:
-    payload = json.dumps(data, ensure_ascii=False, default=str)
-    return f"event: {name}\ndata: {payload}\n\n"
 
 
 def _llm_health(settings: Settings) -> str:

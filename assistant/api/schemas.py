@@ -116,6 +116,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: _problem_doc("Manglende eller forkert API-nøgle"),
     404: _problem_doc("Findes ikke"),
     413: _problem_doc("Indholdet er for stort"),
+    415: _problem_doc("Indholdet er ikke JSON (Content-Type: application/json)"),
     422: _problem_doc("Ugyldige felter, typer eller værdier"),
     429: _problem_doc("For mange forespørgsler (se Retry-After)"),
     500: _problem_doc("Uventet fejl (med reference)"),

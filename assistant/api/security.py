@@ -7,9 +7,15 @@ import hmac
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import (
+    APIKeyHeader,
+    APIKeyQuery,
+    HTTPAuthorizationCredentials,
+    HTTPBearer,
+)
 
 from assistant.api.problems import Problem, problem_response
 
@@ -28,12 +34,12 @@ class KeyRing:
     def open(self) -> bool:
         return not self._keys
 
-    def client(self, presented: str | None) -> str:
+    def client(self, presented: str | None, where: str = "headeren X-API-Key") -> str:
         """The name of the key presented, or raise a 401 problem."""
         if self.open:
             return OPEN_CLIENT
         if not presented:
-            raise Problem(401, "missing-key", "Angiv API-nøglen i headeren X-API-Key.",
+            raise Problem(401, "missing-key", f"Angiv API-nøglen i {where}.",
                           headers={"WWW-Authenticate": "X-API-Key"})
         digest = hashlib.sha256(presented.encode("utf-8", "replace")).digest()
         found = None
@@ -66,25 +72,73 @@ class RateLimiter:
                 wait = max(1, int((1.0 - tokens) / self.rate + 0.999))
                 self._buckets[client] = (tokens, now)
                 raise Problem(429, "rate-limited",
-                              f"For mange forespørgsler; prøv igen om {wait} sekunder.",
+                              f"For mange forespørgsler; prøv igen om {seconds(wait)}.",
                               headers={"Retry-After": str(wait)})
             self._buckets[client] = (tokens - 1.0, now)
 
 
-def client_of(request: Request) -> str:
+def seconds(n: int) -> str:
+    """A number of seconds in Danish: "1 sekund", "2 sekunder".
+
+    >>> seconds(1), seconds(2), seconds(0)
+    ('1 sekund', '2 sekunder', '0 sekunder')
+    """
+    return f"{n} sekund" if n == 1 else f"{n} sekunder"
+
+
+# Declared in the OpenAPI description, so that Swagger's "Authorize" and generated clients
+# send the key. auto_error=False: the KeyRing decides (open mode needs no key) and answers
+# with a Danish problem document.
+API_KEY_HEADER = APIKeyHeader(
+    name="X-API-Key", scheme_name="ApiKey", auto_error=False,
+    description="API-nøglen. Kræves på alle /v1-adresser, medmindre serveren kører i åben "
+                "tilstand (ingen nøgler sat, kun loopback).")
+# EventSource cannot send headers: GET /v1/ask/stream (only) also takes the key here.
+API_KEY_QUERY = APIKeyQuery(
+    name="api_key", scheme_name="ApiKeyQuery", auto_error=False,
+    description="Kun til GET /v1/ask/stream (EventSource kan ikke sende headere). Brug en "
+                "nøgle for sig til browseren; adressen kan havne i proxyers logge.")
+BEARER = HTTPBearer(scheme_name="MetricsBearer", auto_error=False,
+                    description="Til /metrics: samme nøgler som X-API-Key, som Bearer-token "
+                                "(Prometheus' authorization-opsætning).")
+
+HeaderKey = Annotated[str | None, Security(API_KEY_HEADER)]
+QueryKey = Annotated[str | None, Security(API_KEY_QUERY)]
+BearerKey = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+
+
+def client_of(request: Request, presented: str | None, where: str = "headeren X-API-Key"
+              ) -> str:
     """The caller: the API key's name (checked), or in open mode the caller's address."""
     ring: KeyRing = request.app.state.keys
-    name = ring.client(request.headers.get("x-api-key"))
+    name = ring.client(presented, where)
     if name == OPEN_CLIENT and request.client:
         return f"{OPEN_CLIENT}:{request.client.host}"
     return name
 
 
-def authorise(request: Request) -> str:
+def authorise(request: Request, key: HeaderKey) -> str:
     """FastAPI dependency for every /v1 route: who calls, within their rate limit."""
-    client = client_of(request)
+    client = client_of(request, key)
     request.app.state.limiter.take(client)
     return client
+
+
+def authorise_event_source(request: Request, key: HeaderKey,
+                           query_key: QueryKey) -> str:
+    """As :func:`authorise`, for the GET stream: the header, or else ``?api_key=``."""
+    client = client_of(request, key or query_key,
+                       "headeren X-API-Key eller parameteren api_key")
+    request.app.state.limiter.take(client)
+    return client
+
+
+def authorise_metrics(request: Request, key: HeaderKey,
+                      bearer: BearerKey) -> str:
+    """/metrics: the same keys as /v1 (X-API-Key or ``Authorization: Bearer``), open in
+    open mode; not rate-limited, so that scraping uses no client's allowance."""
+    return client_of(request, key or (bearer.credentials if bearer else None),
+                     "headeren X-API-Key eller Authorization: Bearer")
 
 
 Scope = MutableMapping[str, Any]

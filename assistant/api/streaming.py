@@ -1,0 +1,200 @@
+"""``/v1/ask/stream``: the answer as server-sent events (sse-starlette), by POST (with the
+conversation) or by GET (for the browser's ``EventSource``).
+
+Events, each with an ``id`` (1, 2, 3 …) and JSON ``data``:
+
+``delta``     ``{"text": "…"}`` – text to append to what is shown. With an LLM these are
+              the model's tokens as they arrive, *before* the whole text is checked.
+``replace``   ``{"text": "…", "reason": "…"}`` – the LLM's text failed the checks (or the
+              model broke off): replace everything shown so far with ``text``, the
+              deterministic answer. Only ever after ``delta`` events from the model.
+``citations`` the list of citations, as in ``/v1/ask``.
+``answer``    the whole answer, as from ``/v1/ask``; its ``answer`` field is the final
+              text. The last event: the server then closes the stream.
+``error``     a problem document (``status``, ``detail``, ``reference``) if the answer
+              failed after the stream had begun; the last event.
+
+A comment line (``: ping``) is sent every ``PULJE_STREAM_PING_S`` seconds so proxies do
+not close a quiet stream. Everything that can be refused (key, rate limit, body, question,
+history) is checked, and the deterministic answer computed, before the response starts, so
+those failures are ordinary problem responses. When the client goes away the stream stops:
+no further token is read from the model, its connection is closed, and the answer is not
+recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import Future
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from assistant.answer import Answer
+from assistant.api.observability import Metrics
+from assistant.api.schemas import HARD_MAX_CHARS, PROBLEMS, AskRequest
+from assistant.api.security import authorise, authorise_event_source
+from assistant.errors import PuljeError
+from assistant.questions import clean_question
+from assistant.service import Assistant
+from assistant.store import Store
+
+log = logging.getLogger("assistant.api")
+
+SEP = "\n"  # LF only: what ui/client.py and simple line readers expect
+_END = object()
+
+EVENTS_DOC = (
+    "Hændelser (hver med `id` og JSON i `data`): `delta` `{\"text\"}` – tekst, der lægges "
+    "til; med en LLM er det modellens tokens, efterhånden som de kommer, før teksten er "
+    "tjekket. `replace` `{\"text\", \"reason\"}` – LLM-teksten bestod ikke tjekket: erstat "
+    "alt vist med `text` (det regelbaserede svar). `citations` – kilderne. `answer` – hele "
+    "svaret som fra /v1/ask (dets `answer` er den endelige tekst); sidste hændelse. `error` "
+    "– et problem-dokument, hvis svaret fejlede, efter strømmen var begyndt. Kommentaren "
+    "`: ping` holder forbindelsen i live.")
+STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {"example": (
+        'id: 1\nevent: delta\ndata: {"text": "Nej. "}\n\n'
+        'id: 2\nevent: delta\ndata: {"text": "Puljens midler kan ikke bruges på '
+        'masteruddannelser … [1]"}\n\n: ping\n\n'
+        'id: 3\nevent: citations\ndata: [{"n": 1, …}]\n\n'
+        'id: 4\nevent: answer\ndata: {"id": "…", "verdict": "no", …}\n\n')}},
+        "description": EVENTS_DOC},
+    **PROBLEMS}
+
+
+def install(app: FastAPI, the_assistant: Callable[[Request], Assistant]) -> None:
+    """Register POST and GET ``/v1/ask/stream``."""
+
+    @app.post("/v1/ask/stream", tags=["svar"], response_class=EventSourceResponse,
+              summary="Som /v1/ask, men som server-sent events", responses=STREAM_RESPONSES)
+    async def ask_stream(body: AskRequest, request: Request,
+                         client: Annotated[str, Depends(authorise)]) -> Response:
+        return await _open(request, the_assistant(request), client, body.question,
+                           [m.model_dump() for m in body.history], body.as_of, body.lang)
+
+    @app.get("/v1/ask/stream", tags=["svar"], response_class=EventSourceResponse,
+             summary="Som POST /v1/ask/stream, til browserens EventSource",
+             description=(
+                 "Samme hændelser som POST, men med spørgsmålet i adressen, så "
+                 "`new EventSource(url)` kan bruges (uden samtalehistorik). EventSource kan "
+                 "ikke sende headere: nøglen må derfor gives som `api_key` i adressen (kun "
+                 "her), eller siden kan ligge bag en proxy på samme oprindelse, der sætter "
+                 "X-API-Key. Luk forbindelsen (`es.close()`) ved `answer` eller `error`; en "
+                 "genforbindelse med Last-Event-ID får 204 (strømme genoptages ikke), så "
+                 "browseren holder op."),
+             responses={**STREAM_RESPONSES, 204: {"description": "Genforbindelse: intet at "
+                                                                  "genoptage"}})
+    async def ask_stream_get(
+            request: Request, client: Annotated[str, Depends(authorise_event_source)],
+            question: Annotated[str, Query(min_length=1, max_length=HARD_MAX_CHARS,
+                                           description="Spørgsmålet")],
+            as_of: Annotated[dt.date | None, Query(description="Dagen, datoer bedømmes "
+                                                               "efter")] = None,
+            lang: Annotated[Literal["da", "en"] | None, Query(description="Svarets sprog")
+                            ] = None,
+            last_event_id: Annotated[str | None, Header(
+                description="Sættes af EventSource ved genforbindelse")] = None,
+    ) -> Response:
+        if last_event_id is not None:
+            # The stream was complete or broke off; answers are not kept to resume from.
+            # 204 tells EventSource to stop reconnecting (it would ask again forever).
+            return Response(status_code=204)
+        return await _open(request, the_assistant(request), client, question, [], as_of, lang)
+
+
+async def _open(request: Request, bot: Assistant, client: str, question: str,
+                history: Sequence[dict[str, str]], as_of: dt.date | None,
+                lang: str | None) -> Response:
+    """Check everything and compute the deterministic answer, then start the stream."""
+    limit = bot.settings.max_question_chars
+    clean_question(question, limit)
+    for message in history:  # as Assistant.ask reads them: blank ones are skipped
+        if str(message.get("content", "")).strip():
+            clean_question(message["content"], limit)
+    loop = asyncio.get_running_loop()
+    events = await loop.run_in_executor(
+        request.app.state.answerers,
+        lambda: bot.stream(question, history, as_of=as_of, lang=lang))
+    settings = request.app.state.settings
+    return EventSourceResponse(
+        _sse(request, events, client), ping=settings.stream_ping_s, sep=SEP,
+        ping_message_factory=lambda: ServerSentEvent(comment="ping", sep=SEP),
+        headers={"Cache-Control": "no-store"})
+
+
+async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str
+               ) -> AsyncIterator[ServerSentEvent]:
+    """The events, each read from the assistant on the answer threads; stops (and closes
+    the assistant's iterator, and with it the model's connection) when cancelled."""
+    metrics: Metrics = request.app.state.metrics
+    store: Store = request.app.state.store
+    executor = request.app.state.answerers
+    loop = asyncio.get_running_loop()
+    pending: Future[Any] | None = None
+    completed = False
+    n = 0
+
+    def event(name: str, data: Any) -> ServerSentEvent:
+        nonlocal n
+        n += 1
+        return ServerSentEvent(json.dumps(data, ensure_ascii=False, default=str),
+                               event=name, id=str(n), sep=SEP)
+
+    metrics.streams.inc()
+    try:
+        while True:
+            pending = executor.submit(next, events, _END)
+            item = await asyncio.wrap_future(pending)
+            pending = None
+            if item is _END:
+                break
+            kind, value = item
+            if kind == "delta":
+                yield event("delta", {"text": value})
+            elif kind == "replace":
+                yield event("replace", value)
+            else:
+                answer: Answer = value
+                await loop.run_in_executor(executor, store.record_answer, answer, client)
+                metrics.observe_answer(answer)
+                yield event("citations", [c.model_dump() for c in answer.citations])
+                yield event("answer", answer.model_dump(mode="json"))
+        completed = True
+    except Exception as exc:  # after the headers: the last event says what went wrong
+        ref = getattr(request.state, "request_id", "")
+        unavailable = isinstance(exc, PuljeError)
+        log.exception("fejl i strøm %s på %s", ref, request.url.path)
+        completed = True
+        yield event("error", {
+            "type": "tag:puljeassistenten,2026:problem:" + (
+                "unavailable" if unavailable else "internal"),
+            "title": "Tjenesten er ikke klar" if unavailable else "Intern fejl",
+            "status": 503 if unavailable else 500, "reference": ref,
+            "detail": "Svaret kunne ikke gøres færdigt; prøv igen om lidt. Oplys referencen "
+                      f"{ref}, hvis du kontakter support."})
+    finally:
+        metrics.streams.dec()
+        if not completed:
+            metrics.stream_disconnects.inc()
+        # Close the assistant's iterator once no thread is inside it: at once, or when
+        # the read in flight (a token from the model) returns. No further read is made.
+        if pending is not None:
+            pending.add_done_callback(lambda _: _close(events))
+        else:
+            _close(events)
+
+
+def _close(events: Iterator[Any]) -> None:
+    close = getattr(events, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # pragma: no cover - closing must not raise into a callback
+            log.exception("kunne ikke lukke svarstrømmen")

@@ -219,7 +219,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     logging.getLogger("assistant").setLevel(logging.INFO)
     uvicorn.run("assistant.api.app:app_factory", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", access_log=args.access_log,
+                workers=args.workers, log_level="info", access_log=False,
                 timeout_graceful_shutdown=5)
     return 0
 
@@ -287,7 +287,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (standard 8000)")
     serve.add_argument("--workers", type=int, default=1,
                        help="processer (flere kræver PULJE_CHROMA_URL)")
-    serve.add_argument("--access-log", action="store_true", help="log hver forespørgsel")
     serve.set_defaults(func=_serve)
 
     sub.add_parser("eval", help="kør eval-suiten på guldsættet (pulje eval --help)",

@@ -61,7 +61,8 @@ def test_the_server_survives_a_burst_of_bad_requests(server: Server) -> None:
     assert server.proc.poll() is None
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: Server) -> None:
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: Server,
+                                                                  tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(
         [str(exe), "run", f"{server.url}/openapi.json", "--header", f"X-API-Key: {KEY}",
@@ -70,7 +71,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: Serv
          "--max-examples", "25", "--phases", "examples,coverage,fuzzing",
          "--request-timeout", "30", "--suppress-health-check", "all",
          "--exclude-path", "/v1/ask/stream", "--seed", "1"],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True, text=True, timeout=900, cwd=tmp_path,  # its cache stays out of git
         env={**os.environ, "SCHEMATHESIS_TELEMETRY": "false"})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert server.proc.poll() is None

@@ -13,6 +13,13 @@ VERDICT_LEAD = {
     "info": Text("", ""),
 }
 CONDITIONS = Text("Betingelser:", "Conditions:")
+# A yes because the question states the conditions met ("et diplommodul om sprog").
+CONDITIONS_MET = {
+    1: Text("Ifølge spørgsmålet er betingelsen opfyldt:",
+            "According to the question, the condition is met:"),
+    2: Text("Ifølge spørgsmålet er betingelserne opfyldt:",
+            "According to the question, the conditions are met:"),
+}
 WHERE_TO_ASK = Text(
     "Spørg Børne- og Undervisningsministeriet om puljens regler, eller din kommune om "
     "lokale forhold.",

@@ -145,20 +145,20 @@ AMOUNTS = Text(
 AMOUNTS_TOTAL = Text(da=", i alt {total} for {first}-{last}",
                      en=", in total {total} for {first}-{last}")
 COUNTS = Text(
-    da="Ja, {name} er uformel opkvalificering og tæller med i loftet på 10 pct. af tilskuddet.",
-    en="Yes, {name} is informal upskilling and counts towards the cap of 10 per cent of the grant.",
+    da="{name} tæller med i loftet på 10 pct. af tilskuddet.",
+    en="{name} counts towards the cap of 10 per cent of the grant.",
 )
 NOT_COUNTS = Text(
-    da="Nej, loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
+    da="Loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
        "institutionsintern undervisning og private kurser); {name} tæller ikke med.",
-    en="No, the 10 per cent cap applies only to informal upskilling (municipal courses, "
+    en="The 10 per cent cap applies only to informal upskilling (municipal courses, "
        "in-house teaching and private courses); {name} does not count towards it.",
 )
 TARGET_OUTSIDE = Text(
-    da="Nej. Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
-       "pædagogisk funktion i dagtilbud; {name} er ikke omfattet.",
-    en="No. The pool is aimed at pedagogical staff employed in daycare or staff with a "
-       "pedagogical function in daycare; {name} is not covered.",
+    da="Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
+       "pædagogisk funktion i dagtilbud; det omfatter ikke {name}.",
+    en="The pool is aimed at pedagogical staff employed in daycare or staff with a "
+       "pedagogical function in daycare; that does not include {name}.",
 )
 CAP_SHARE = Text(
     da="Højst 10 pct. af kommunens tilskud må anvendes på uformel opkvalificering "
@@ -302,8 +302,8 @@ AMOUNTS_UNCERTAIN = Text(
        "in the yearly finance acts.",
 )
 STATUS_CHANGE = Text(
-    da="Ja, rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
+    da="Rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
        "giver mulighed for at justere rammerne før tildelingen af bevillingerne fra 2026.",
-    en="Yes, the framework may be adjusted: a status of the pool in mid-2025 allows the "
+    en="The framework may be adjusted: a status of the pool in mid-2025 allows the "
        "framework to be adjusted before the grants from 2026 are allocated.",
 )

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from assistant.answer import Citations, compose_rules
+from assistant.conversation import resolve
 from assistant.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
@@ -78,6 +79,46 @@ def test_a_no_from_a_date_hides_the_conditions_of_the_programme(index: SearchInd
     closed = Decision("first_round_open", "no", Text("Perioden er slut.", "It has ended."), ())
     text, verdict = compose_rules([_decision("conditional"), closed], "da", Citations(index))
     assert verdict == "no" and "Betingelser:" not in text and text.startswith("Nej. ")
+
+
+# How a manager names each catalogue programme in a follow-up: with an article, and as a
+# bare plural or a name. The resolved question must read "Kan vi finansiere <that>?",
+# whatever article the previous question had.
+FOLLOW_UPS = {
+    "master": ["en masteruddannelse", "masteruddannelser"],
+    "pau": ["en PAU-uddannelse", "PAU"],
+    "meritpaedagog": ["en meritpædagoguddannelse", "meritpædagoguddannelser"],
+    "amu": ["et AMU-kursus", "AMU-kurser"],
+    "avu": ["et AVU-forløb", "enkeltfag"],
+    "professionshojskole": ["et kursus på en professionshøjskole", "fagspecifikke kurser"],
+    "diplom": ["en diplomuddannelse", "diplomuddannelser"],
+    "informal": ["et privat kursus", "private kurser"],
+}
+
+
+def test_every_catalogue_programme_has_follow_up_wordings(book: RuleBook) -> None:
+    assert set(FOLLOW_UPS) == set(book.programmes)
+
+
+@pytest.mark.parametrize(("programme", "words"), [
+    (p, w) for p, forms in FOLLOW_UPS.items() for w in forms])
+@pytest.mark.parametrize("previous", ["Kan vi finansiere en masteruddannelse?",
+                                      "Kan vi finansiere et AMU-kursus?",
+                                      "Kan vi finansiere diplomuddannelser?"])
+def test_a_resolved_follow_up_keeps_the_new_things_own_article(
+        book: RuleBook, programme: str, words: str, previous: str) -> None:
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": "…"}]
+    for opener in ("og", "hvad med"):
+        resolved = resolve(f"{opener} {words}?", history, book)
+        if words.split()[-1].lower() in previous.lower():
+            continue  # the same thing again: nothing to replace
+        assert resolved == f"Kan vi finansiere {words}?"
+
+
+def test_an_english_follow_up_replaces_the_whole_noun(book: RuleBook) -> None:
+    history = [{"role": "user", "content": "Can we fund a master's degree?"}]
+    assert resolve("and diploma programmes?", history, book) == "Can we fund diploma programmes?"
+    assert resolve("what about an AMU course?", history, book) == "Can we fund an AMU course?"
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,7 @@ class Plan(BaseModel):
             {"description": "Meritpædagoguddannelse for fire medhjælpere",
              "amount_dkk": 1600000},
             {"description": "Privat kursus i konflikthåndtering", "category": "informal",
-             "amount_dkk": 300000}], "lang": "da"}]})
+             "amount_dkk": 300000}], "lang": "da", "as_of": "2026-03-01"}]})
 
     grant_dkk: float = Field(gt=0, le=MAX_DKK, description="Kommunens tilskud i kroner")
     items: list[PlanItem] = Field(min_length=1, max_length=200)

@@ -17,6 +17,7 @@ from assistant.texts import (
     ABSTAIN,
     CLAIM_HOLDS,
     CONDITIONS,
+    CONDITIONS_MET,
     CONTRADICT_LEAD,
     NOT_A_RULE,
     OVERVIEW,
@@ -137,15 +138,19 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: 
         seen_rules.add(key)
         marks = "".join(cites.mark(c) for c in decision.citations)
         body.append(f"{decision.explanation.get(lang)} {marks}".strip())
-    # A rule sentence that itself opens with the verdict ("Nej. Puljen er målrettet …")
-    # is not given a second one.
-    if lead and body[0].split(" ", 1)[0].rstrip(".,") == lead.split(" ", 1)[0].rstrip(".,"):
-        lead = lead.split(" ", 1)[1] if " " in lead and premise_false else ""
+    # The verdict is said here, once: no rule sentence opens with one (tested).
     lines.append(" ".join(x for x in [lead, body[0]] if x))
     lines += body[1:]
+    # The conditions are listed as open only while the decision still depends on them: a
+    # rule turns "conditional" into yes or no when the question states them met or unmet,
+    # and a "no" for another reason (a closed window) does not hinge on them either. A yes
+    # that rests on them says which the question meets.
     conditions = [c.get(lang) for c in primary.conditions]
-    if conditions and primary.verdict in ("conditional", "yes", "no"):
+    if conditions and primary.verdict == "conditional":
         lines.append(CONDITIONS.get(lang))
+        lines += [f"- {c}" for c in conditions]
+    elif conditions and primary.verdict == "yes" and primary.trace.get("conditions_met"):
+        lines.append(CONDITIONS_MET[min(len(conditions), 2)].get(lang))
         lines += [f"- {c}" for c in conditions]
     if verdict == "unknown":
         lines.append(WHERE_TO_ASK.get(lang))

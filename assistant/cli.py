@@ -225,12 +225,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _store_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.format import format_days
     from assistant.store import Store
 
     store = Store(settings.database())
     days = args.days or settings.retention_days
     removed = store.purge(days)
-    console.print(f"Slettet ældre end {days} dage: {removed['interactions']} svar og "
+    console.print(f"Slettet ældre end {format_days(days)}: {removed['interactions']} svar og "
                   f"{removed['feedback']} feedback ({store.safe_url}).")
     return 0
 

@@ -1,8 +1,10 @@
 """Follow-up questions resolved against the conversation, deterministically.
 
 "og diplomuddannelser?" after "Kan vi finansiere en masteruddannelse?" becomes "Kan vi
-finansiere en diplomuddannelser?"-like: the previous question with the new thing in
-place of the old one of the same kind (programme, cost, amount, year, date, role).
+finansiere diplomuddannelser?": the previous question with the new thing in place of the
+old one of the same kind (programme, cost, amount, year, date, role). The article or
+possessive belongs to the noun it stands before, so it goes with the old thing and comes
+with the new one ("hvad med et AMU-kursus?": "Kan vi finansiere et AMU-kursus?").
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ _PLACE = re.compile(r"\b(?:Københavns?|Copenhagen|[A-ZÆØÅ][a-zæøå]{2,}(?=
 _QUALIFIER = re.compile(r"\s+(?:i|om|inden for|med|in|on|about|within|with)\s+[^?.,;]+",
                         re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)")
+# The article or possessive right before a noun (it agrees with that noun, not another).
+_DETERMINER = re.compile(r"\b(?:en|et|den|det|de|vores|jeres|deres|din|dit|dine|min|mit|mine|"
+                         r"a|an|the|our|their|your|my)\s+", re.IGNORECASE)
+_NOUN_KINDS = frozenset({"programme", "cost", "role"})
+# The rest of the word a name is part of ("AMU-kursus"), and an English head noun after it
+# ("master's degree", "diploma programmes").
+_WORD_REST = re.compile(r"[\w'-]*(?:\s+(?:degrees?|programmes?|programs?|courses?|education|"
+                        r"training|modules?)\b)?", re.IGNORECASE)
 
 
 def _spans(book: RuleBook, text: str) -> dict[str, list[tuple[int, int]]]:
@@ -110,12 +120,54 @@ def resolve(question: str, history: Sequence[Mapping[str, str]], book: RuleBook,
         # old thing of the same kind.
         for kind in ("programme", "cost", "amount", "year", "date", "role", "place"):
             if kind in new and kind in old:
-                a, b = old[kind][0]
-                n_start, n_end = new[kind][0]
+                a, b = _first_span(previous, old[kind], kind)
+                n_start, n_end = _first_span(question, new[kind], kind)
                 # "hvad med en diplom i ledelse?": the qualifier travels with the thing.
                 qualifier = _QUALIFIER.match(question, n_end)
                 if qualifier:
                     n_end = qualifier.end()
+                if kind in _NOUN_KINDS:
+                    a, n_start = _with_determiner(previous, a), _noun_phrase(question,
+                                                                             n_start)
                 return previous[:a] + question[n_start:n_end] + previous[b:]
     # Otherwise the follow-up adds a fact or a condition to the previous question.
     return f"{previous.rstrip(' ?')} – {rest}"
+
+
+def _first_span(text: str, spans: list[tuple[int, int]], kind: str) -> tuple[int, int]:
+    """The first thing of a kind in the text; a name as the whole word it is part of
+    ("AMU" in "AMU-kursus") and the longest name found there ("diploma programmes", not
+    "diploma"), so that nothing of the old word is left and nothing of the new one lost."""
+    start = spans[0][0]
+    end = max(b for a, b in spans if a == start)
+    if kind in _NOUN_KINDS:
+        end += len(_WORD_REST.match(text, end).group(0))  # type: ignore[union-attr]
+    return start, end
+
+
+def _noun_phrase(question: str, start: int) -> int:
+    """Where the new thing's noun phrase begins in a follow-up: all that follows the opener
+    when the name ends it ("og et kursus på en professionshøjskole?"), else the name with
+    its article."""
+    opener = _FOLLOW_UP.match(question)
+    if opener:
+        rest = opener.end() + len(question[opener.end():]) - len(
+            question[opener.end():].lstrip())
+        gap = question[rest:start]
+        if rest < start and len(gap.split()) <= 4 and _DETERMINER.match(gap):
+            return rest
+    return _with_determiner(question, start)
+
+
+def _with_determiner(text: str, start: int) -> int:
+    """Where the noun phrase of a noun at ``start`` begins: at its article or possessive,
+    if it has one ("en masteruddannelse", "vores dagplejere").
+
+    >>> _with_determiner("Kan vi finansiere en masteruddannelse?", 21)
+    18
+    >>> _with_determiner("og diplomuddannelser?", 3)
+    3
+    """
+    before = text[:start]
+    m = next((m for m in _DETERMINER.finditer(before) if m.end() == len(before)), None)
+    return m.start() if m else start

@@ -45,6 +45,16 @@ def format_pct(share: float, lang: str = "da") -> str:
     return f"{value} per cent" if lang == "en" else f"{value.replace('.', ',')} pct."
 
 
+def format_days(days: int, lang: str = "da") -> str:
+    """
+    >>> format_days(1), format_days(152), format_days(1, "en"), format_days(2, "en")
+    ('1 dag', '152 dage', '1 day', '2 days')
+    """
+    if lang == "en":
+        return f"{days} day" if days == 1 else f"{days} days"
+    return f"{days} dag" if days == 1 else f"{days} dage"
+
+
 def format_mio(amount: float, lang: str = "da") -> str:
     """Millions as the fact sheet writes them.
 

@@ -9,6 +9,8 @@ listed, never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import replace
 from typing import Literal
 
@@ -24,8 +26,9 @@ from assistant.rules.eligibility import programme_eligibility
 from assistant.rules.money import MAX_DKK
 from assistant.rules.registry import run_rule
 from assistant.understanding import QuestionReader
-from assistant.understanding.dispatch import covered_cost
-from assistant.understanding.dispatch import programme_eligibility as programme_inputs
+from assistant.understanding.dispatch import decide_planned, named_calls
+from assistant.understanding.frame import Ask
+from assistant.understanding.gazetteer import Mention, mentions
 
 Category = Literal[
     "master", "pau", "meritpaedagog", "amu", "avu", "professionshojskole", "diplom",
@@ -68,11 +71,14 @@ class Plan(BaseModel):
             {"description": "Meritpædagoguddannelse for fire medhjælpere",
              "amount_dkk": 1600000},
             {"description": "Privat kursus i konflikthåndtering", "category": "informal",
-             "amount_dkk": 300000}], "lang": "da"}]})
+             "amount_dkk": 300000}], "lang": "da", "as_of": "2026-03-01"}]})
 
     grant_dkk: float = Field(gt=0, le=MAX_DKK, description="Kommunens tilskud i kroner")
     items: list[PlanItem] = Field(min_length=1, max_length=200)
     lang: Literal["da", "en"] = "da"
+    as_of: dt.date | None = Field(
+        default=None, description="Dagen, planen bedømmes efter, som i chatten: forløb uden "
+                                  "startdato regnes som startet denne dag (standard: i dag)")
 
 
 class ItemResult(BaseModel):
@@ -90,6 +96,7 @@ class ItemResult(BaseModel):
 
 class PlanResult(BaseModel):
     verdict: PlanVerdict
+    as_of: dt.date = Field(description="Dagen, planen er bedømt efter")
     grant_dkk: float
     informal_dkk: float
     cap_dkk: float
@@ -111,8 +118,10 @@ def check_plan(book: RuleBook, index: SearchIndex, plan: Plan,
     items: list[ItemResult] = []
     fixes: list[str] = []
     informal_total = 0.0
+    as_of = plan.as_of or dt.date.today()  # the day the chat judges by when none is given
     for n, item in enumerate(plan.items, start=1):
-        category, decision = _decide(book, item, reader)
+        category, decisions = _decide(book, item, reader, as_of)
+        decision = _item_decision(decisions)
         numbers = [int(cites.mark(c).strip("[]")) for c in decision.citations]
         informal = category == "informal"
         if informal:
@@ -148,34 +157,89 @@ def check_plan(book: RuleBook, index: SearchIndex, plan: Plan,
         "unknown" if "unknown" in verdicts else
         "conditional" if "conditional" in verdicts else "yes")
     return PlanResult(
-        verdict=overall, grant_dkk=plan.grant_dkk, informal_dkk=informal_total,
+        verdict=overall, as_of=as_of, grant_dkk=plan.grant_dkk, informal_dkk=informal_total,
         cap_dkk=maximum, within_cap=within, left_dkk=max(maximum - informal_total, 0.0),
         over_dkk=over, cap_explanation=cap.explanation.get(lang), items=items, fixes=fixes,
         citations=cites.items)
 
 
-def _decide(book: RuleBook, item: PlanItem, reader: QuestionReader | None
-            ) -> tuple[str | None, Decision]:
-    """The item's category (given, or read from its description) and the decision of the
-    rule for it, with the conditions the description states."""
-    category: str | None = item.category
-    ask = reader.read(item.description).first if reader is not None else None
-    if category is None and ask is not None:
-        thing = ask.thing or ""
-        if (ask.intent == "cost_coverage" and thing in book.costs) or thing in book.programmes:
-            category = ask.thing
-        else:
-            named = [m for m in ask.mentions if m.kind in ("programme", "cost")]
-            category = named[0].id if named else None
-    for rule, intent, known in (("programme_eligibility", "programme_funding", book.programmes),
-                                ("covered_cost", "cost_coverage", book.costs)):
-        if category in known:
-            key = "programme" if rule == "programme_eligibility" else "cost"
-            inputs: dict[str, object] = {key: category, "named_as": item.description}
-            if ask is not None:
-                framed = replace(ask, intent=intent, thing=category)
-                build = programme_inputs if rule == "programme_eligibility" else covered_cost
-                inputs |= {k: v for k, v in (build(framed, book) or {}).items()
-                           if k not in (key, "named_as")}
-            return category, run_rule(book, rule, inputs)
-    return None, programme_eligibility(book, "unlisted", named_as=item.description)
+# Which of an item's decisions settles it: a "no" (every requirement must hold), then a
+# silent material, then conditions, then a yes; at equal weight the item's own rule first.
+_WEIGHT = {"no": 0, "unknown": 1, "conditional": 2, "info": 2, "yes": 3}
+_OWN_RULES = ("programme_eligibility", "covered_cost")
+
+
+def _item_decision(decisions: list[Decision]) -> Decision:
+    """One decision for an item: the settling one's verdict and conditions, with the
+    reasons of every decision of that verdict (under a no, only why it is a no; otherwise
+    also the dates that bind it) and all their sources."""
+    ordered = sorted(decisions, key=lambda d: (_WEIGHT[d.verdict], d.rule not in _OWN_RULES,
+                                               d.rule == "target_group"))
+    first = ordered[0]
+    shown = [d for d in ordered if d.verdict == "no"] if first.verdict == "no" else ordered
+    reasons = list(dict.fromkeys(d.explanation for d in shown))
+    return replace(
+        first, explanation=Text(" ".join(t.da for t in reasons), " ".join(t.en for t in reasons)),
+        citations=tuple(dict.fromkeys(c for d in shown for c in d.citations)),
+        conditions=first.conditions if first.verdict == "conditional" else ())
+
+
+def _decide(book: RuleBook, item: PlanItem, reader: QuestionReader | None, as_of: dt.date
+            ) -> tuple[str | None, list[Decision]]:
+    """The item's category (given, or read from its description) and the decisions of the
+    rules the chat runs for it on the day ``as_of`` (dispatch.decide_planned), with the
+    conditions and dates the description states."""
+    read = reader.read(item.description, as_of).first if reader is not None else None
+    category = item.category or paid_for(book, item.description,
+                                         read.thing if read is not None else None)
+    if category in book.programmes:
+        intent = "programme_funding"
+    elif category in book.costs:
+        intent = "cost_coverage"
+    else:
+        # Quoted: the line's own words, not a name ("Materialet nævner ikke “Kursus i …”").
+        return None, [programme_eligibility(book, "unlisted",
+                                            named_as=f"“{item.description}”")]
+    base = read or Ask(text=item.description, intent=intent, confidence=1.0, alternatives=(),
+                       form="yn", negated=False)
+    framed = replace(base, intent=intent, thing=category, thing_words=item.description)
+    # Whatever else the line names binds it too when the rules exclude it: a fee for a
+    # master's course, or a given category that the description contradicts ("amu" for
+    # "Masteruddannelse i ledelse"), is not let through by the category.
+    others = [m for m in mentions(book, item.description)
+              if m.kind in ("programme", "cost") and m.id != category]
+    excluded = [d for d in (run_rule(book, name, inputs) for name, inputs in named_calls(others))
+                if d.verdict == "no"]
+    return category, decide_planned(framed, book, as_of) + excluded
+
+
+# Between a programme's name and a cost word: the cost word is what the course teaches
+# ("Diplommodul i administration", "AMU-kursus om revision") or an extra it includes
+# ("Meritpædagoguddannelse inkl. bøger"), so the line still pays for the programme.
+_OF_THE_PROGRAMME = re.compile(
+    r"^\S*\s+(?:i|om|in|on|about|inden for|inkl\.?|inklusive?|incl\.?|including|med|with)\s+"
+    r"(?:\S+\s+){0,3}$", re.IGNORECASE)
+
+
+def paid_for(book: RuleBook, line: str, read_as: str | None = None) -> str | None:
+    """What a plan line pays for, a catalogue id: a line is a cost or a programme by what
+    it pays for, not by the first name in it. A cost it names is what it pays for, the
+    programme beside it only says what for ("Vikarer mens medhjælperne er på AMU-kursus",
+    "Befordring til PAU-skolen", "PAU – deltagerbetaling"); a line naming only a programme
+    pays for the programme; a line naming neither, for what the reader took it to be about
+    (``read_as``), if that is in the catalogue.
+    """
+    named = mentions(book, line)
+    programmes = [m for m in named if m.kind == "programme"]
+    costs = [m for m in named if m.kind == "cost"
+             and not any(_of_programme(line, p, m) for p in programmes)]
+    if costs:
+        return costs[0].id
+    if programmes:
+        return programmes[0].id
+    return read_as if read_as in book.programmes or read_as in book.costs else None
+
+
+def _of_programme(text: str, programme: Mention, cost: Mention) -> bool:
+    end = programme.start + len(programme.words)
+    return programme.start < cost.start and bool(_OF_THE_PROGRAMME.match(text[end:cost.start]))

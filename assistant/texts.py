@@ -13,6 +13,13 @@ VERDICT_LEAD = {
     "info": Text("", ""),
 }
 CONDITIONS = Text("Betingelser:", "Conditions:")
+# A yes because the question states the conditions met ("et diplommodul om sprog").
+CONDITIONS_MET = {
+    1: Text("Ifølge spørgsmålet er betingelsen opfyldt:",
+            "According to the question, the condition is met:"),
+    2: Text("Ifølge spørgsmålet er betingelserne opfyldt:",
+            "According to the question, the conditions are met:"),
+}
 WHERE_TO_ASK = Text(
     "Spørg Børne- og Undervisningsministeriet om puljens regler, eller din kommune om "
     "lokale forhold.",
@@ -32,7 +39,7 @@ ABSTAIN = Text(
 # How the sentences of one source are introduced, once, by the authority of its document.
 SOURCE_LABEL = {
     "rules": Text("Faktaarket (puljens regler):",
-                  "The ministry's fact sheet, the pool's rules (quoted in Danish):"),
+                  "The ministry's fact sheet (the pool's rules; quoted in Danish):"),
     "official": Text("Ministeriets pressemeddelelse:",
                      "The ministry's press release (quoted in Danish):"),
     "municipal": Text("I Københavns Kommune (lokal praksis, ikke puljens regler):",
@@ -92,8 +99,8 @@ OVERVIEW = {
                  "pool's rules):"),
     "programmes": Text("Forløb", "Programmes"),
     "costs": Text("Udgifter", "Costs"),
-    "informal": Text("Uformel opkvalificering højst {cap} pct. af kommunens tilskud",
-                     "Informal upskilling at most {cap} per cent of the municipality's grant"),
+    "informal": Text("Uformel opkvalificering: højst {cap} pct. af kommunens tilskud",
+                     "Informal upskilling: at most {cap} per cent of the municipality's grant"),
     "target": Text("Målgruppe: pædagogisk personale i dagtilbud",
                    "Target group: pedagogical staff in daycare"),
     "excluded": Text("Ikke", "Not"),

@@ -78,7 +78,14 @@ def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
     text = COUNTS if counts else NOT_COUNTS
     return Decision(
         rule="counts_towards_cap", verdict="yes" if counts else "no",
-        explanation=Text(text.da.format(name=label.da), text.en.format(name=label.en)),
+        explanation=Text(_sentence(text.da.format(name=label.da)),
+                         _sentence(text.en.format(name=label.en))),
         citations=(book.param_citation("informal_cap"), informal.citations[0]),
         trace={"programme": programme, "counts": counts},
     )
+
+
+def _sentence(text: str) -> str:
+    """A sentence that opens with a catalogue label ("uformel opkvalificering …") opens
+    with a capital letter."""
+    return text[:1].upper() + text[1:]

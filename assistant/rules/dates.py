@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.format import format_date
+from assistant.format import format_date, format_days
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
 from assistant.rules.parameters import ParameterError
@@ -34,6 +34,7 @@ from assistant.rules.texts import (
     STATUS_OUTCOME,
     STATUS_REVIEW,
     WINDOW_CLOSED,
+    WINDOW_LAST_DAY,
     WINDOW_OPEN,
 )
 
@@ -100,8 +101,12 @@ def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
         return Decision("first_round_open", "no", closed, citations,
                         trace=trace | {"open": False, "second_round_rules_known": False})
     days = (last - as_of).days
-    return Decision("first_round_open", "yes", _dates(WINDOW_OPEN, days=days, today=as_of),
-                    citations, trace=trace | {"open": True, "days_left": days})
+    text = (_dates(WINDOW_LAST_DAY, today=as_of) if days == 0 else
+            _dates(WINDOW_OPEN, today=as_of, left="{left}"))
+    text = Text(text.da.replace("{left}", format_days(days, "da")),
+                text.en.replace("{left}", format_days(days, "en")))
+    return Decision("first_round_open", "yes", text, citations,
+                    trace=trace | {"open": True, "days_left": days})
 
 
 _MERIT_LENGTH = ("meritpædagogforløbene, som typisk tager 3-4 år, først kan forventes at være "

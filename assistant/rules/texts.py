@@ -23,10 +23,10 @@ CAP_OVER = Text(
 )
 PROGRAMME_UNKNOWN = Text(
     da="Materialet nævner ikke {name}. Puljen kan bruges til: PAU (euv1), "
-       "meritpædagoguddannelsen, relevante AMU-kurser, almen voksenuddannelse der giver "
-       "adgang til PAU eller meritpædagog, fagspecifikke kurser fra professionshøjskolerne, "
-       "akademi- og diplomuddannelser med specialisering samt uformel opkvalificering "
-       "inden for 10 pct.",
+       "meritpædagoguddannelsen, relevante AMU-kurser, almen voksenuddannelse, der giver "
+       "adgang til PAU eller meritpædagoguddannelsen, fagspecifikke kurser fra "
+       "professionshøjskolerne, akademi- og diplomuddannelser med specialisering samt "
+       "uformel opkvalificering inden for 10 pct.",
     en="The material does not mention {name}. The pool can fund: PAU (euv1), the "
        "meritpædagog programme, relevant AMU courses, general adult education giving access "
        "to PAU or meritpædagog, short subject courses from university colleges, academy and "
@@ -85,9 +85,15 @@ WINDOW_CLOSED = Text(
 )
 WINDOW_OPEN = Text(
     da="Aktiviteter kan igangsættes med midler fra første tildelingsrunde til og med "
-       "31. juli 2026 ({days} dage fra {today}).",
-    en="Activities can be started with first-round money until 31 July 2026 ({days} days "
-       "from {today}).",
+       "31. juli 2026 (pr. {today} er der {left} tilbage).",
+    en="Activities can be started with first-round money up to and including 31 July 2026 "
+       "({left} left as of {today}).",
+)
+WINDOW_LAST_DAY = Text(
+    da="Aktiviteter kan igangsættes med midler fra første tildelingsrunde til og med "
+       "31. juli 2026, og {today} er sidste dag.",
+    en="Activities can be started with first-round money up to and including 31 July 2026, "
+       "and {today} is the last day.",
 )
 COMPLETION = Text(
     da="De længerevarende uddannelsesforløb forudsættes afsluttet senest 31. juli 2030; "
@@ -96,7 +102,7 @@ COMPLETION = Text(
        "meritpædagog programmes typically take 3-4 years.",
 )
 COMPLETION_LATE = Text(
-    da="Et forløb, der slutter {end}, slutter efter fristen 31. juli 2030.",
+    da="Et forløb, der slutter {end}, slutter for sent: fristen er 31. juli 2030.",
     en="A programme ending on {end} ends after the deadline of 31 July 2030.",
 )
 COMPLETION_OK = Text(
@@ -108,7 +114,8 @@ ACCOUNTS = Text(
        "afsluttende regnskab.{current} Regnskaberne indsendes efter puljebekendtgørelsen og "
        "skal dokumentere, at tilskuddet er anvendt i overensstemmelse med formålet.",
     en="The municipality must at least submit accounts for the periods {periods} and a "
-       "final account.{current} The accounts follow the pool order (puljebekendtgørelsen) "
+       "final account.{current} The accounts are submitted under the executive order on the pool "
+       "(puljebekendtgørelsen) "
        "and must document that the grant was used for its purpose.",
 )
 ACCOUNTS_CURRENT = Text(da=" Pr. {today} løber perioden {period}.",
@@ -145,20 +152,20 @@ AMOUNTS = Text(
 AMOUNTS_TOTAL = Text(da=", i alt {total} for {first}-{last}",
                      en=", in total {total} for {first}-{last}")
 COUNTS = Text(
-    da="Ja, {name} er uformel opkvalificering og tæller med i loftet på 10 pct. af tilskuddet.",
-    en="Yes, {name} is informal upskilling and counts towards the cap of 10 per cent of the grant.",
+    da="{name} tæller med i loftet på 10 pct. af tilskuddet.",
+    en="{name} counts towards the cap of 10 per cent of the grant.",
 )
 NOT_COUNTS = Text(
-    da="Nej, loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
+    da="Loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
        "institutionsintern undervisning og private kurser); {name} tæller ikke med.",
-    en="No, the 10 per cent cap applies only to informal upskilling (municipal courses, "
+    en="The 10 per cent cap applies only to informal upskilling (municipal courses, "
        "in-house teaching and private courses); {name} does not count towards it.",
 )
 TARGET_OUTSIDE = Text(
-    da="Nej. Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
-       "pædagogisk funktion i dagtilbud; {name} er ikke omfattet.",
-    en="No. The pool is aimed at pedagogical staff employed in daycare or staff with a "
-       "pedagogical function in daycare; {name} is not covered.",
+    da="Puljen er målrettet pædagogisk personale ansat i dagtilbud eller personale med en "
+       "pædagogisk funktion i dagtilbud; det omfatter ikke {name}.",
+    en="The pool is aimed at pedagogical staff employed in daycare or staff with a "
+       "pedagogical function in daycare; that does not include {name}.",
 )
 CAP_SHARE = Text(
     da="Højst 10 pct. af kommunens tilskud må anvendes på uformel opkvalificering "
@@ -226,7 +233,8 @@ NO_SUBMISSION_DEADLINE = Text(
     da="Materialet angiver ikke en frist for, hvornår regnskaberne skal indsendes; spørg "
        "Børne- og Undervisningsministeriet (puljebekendtgørelsen).",
     en="The material gives no date by which the accounts must be submitted; ask the Ministry "
-       "of Children and Education (the pool order).",
+       "of Children and Education (the executive order on the pool, "
+       "puljebekendtgørelsen, governs the accounts).",
 )
 STATUS_OUTCOME = Text(
     da="Hvad statussen viste, og om rammerne er ændret, fremgår ikke af materialet; spørg "
@@ -235,16 +243,16 @@ STATUS_OUTCOME = Text(
        "material; ask the Ministry of Children and Education.",
 )
 UNMET_REQUIREMENT = Text(
-    da="{explanation} Det forudsætter dog, at {requirement}, og det er efter spørgsmålet ikke "
+    da="{explanation} Det forudsætter dog, at {requirement}, og ifølge spørgsmålet er det ikke "
        "tilfældet.",
     en="{explanation} This requires, however, that {requirement}, and according to the "
        "question that is not the case.",
 )
 EXPERIENCE_SHORT = Text(
-    da="{explanation} Men {label} som euv1 kræver mindst to års erhvervserfaring, og efter "
-       "spørgsmålet har medarbejderen ikke det.",
-    en="{explanation} But {label} as euv1 requires at least two years' work experience, and "
-       "according to the question the employee does not have that.",
+    da="{explanation} Men som euv1 kræver uddannelsen mindst to års erhvervserfaring, og "
+       "ifølge spørgsmålet har medarbejderen ikke det.",
+    en="{explanation} But as euv1 the programme requires at least two years' work experience, "
+       "and according to the question the employee does not have that.",
 )
 ALLOCATION_APPLY = Text(
     da="Kommunerne skal ikke søge: midlerne tildeles direkte af staten uden forudgående "
@@ -302,8 +310,8 @@ AMOUNTS_UNCERTAIN = Text(
        "in the yearly finance acts.",
 )
 STATUS_CHANGE = Text(
-    da="Ja, rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
+    da="Rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
        "giver mulighed for at justere rammerne før tildelingen af bevillingerne fra 2026.",
-    en="Yes, the framework may be adjusted: a status of the pool in mid-2025 allows the "
+    en="The framework may be adjusted: a status of the pool in mid-2025 allows the "
        "framework to be adjusted before the grants from 2026 are allocated.",
 )

@@ -8,12 +8,14 @@ frame does not hold them (None), in which case the rule is not called.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision
 from assistant.rules.registry import RULES, run_rule
 from assistant.understanding.frame import Ask
+from assistant.understanding.gazetteer import Mention
 from assistant.understanding.reader import BINDING
 from assistant.understanding.values import starts
 
@@ -220,8 +222,14 @@ def calls_for(ask: Ask, book: RuleBook) -> list[tuple[str, Inputs]]:
 def premise_calls(ask: Ask, book: RuleBook) -> list[tuple[str, Inputs]]:
     """The rules that judge what the question's premise presumes about a programme or a
     cost it names ("Da masteruddannelser nu er tilladt, …"): eligibility of that thing."""
+    return named_calls(ask.premise_mentions)
+
+
+def named_calls(mentions: Sequence[Mention]) -> list[tuple[str, Inputs]]:
+    """The eligibility of each programme or cost named: for a premise, and for the other
+    things a plan line names (a fee for an excluded programme is not payable either)."""
     calls: list[tuple[str, Inputs]] = []
-    for m in ask.premise_mentions:
+    for m in mentions:
         if m.kind == "programme":
             calls.append(("programme_eligibility", {"programme": m.id, "named_as": m.words}))
         elif m.kind == "cost":
@@ -234,3 +242,19 @@ def decide(ask: Ask, book: RuleBook, as_of: dt.date) -> list[Decision]:
     if not ask.for_rules:
         return []
     return [run_rule(book, name, inputs, as_of) for name, inputs in calls_for(ask, book)]
+
+
+def decide_planned(ask: Ask, book: RuleBook, as_of: dt.date) -> list[Decision]:
+    """The decisions for a line of a spending plan, framed as an ask about the programme or
+    cost it pays for: what the chat decides for "Kan vi finansiere X?" and, for a
+    programme, what it decides for "Kan vi starte X?" on the same day. A plan starts what it
+    lists, on the day it is checked unless the line names a start date ("fra 1. marts
+    2026"): so the first round's window and the completion date judge it as in the chat."""
+    if not ask.for_rules:
+        return []
+    calls = calls_for(ask, book)
+    if ask.thing in book.programmes:
+        named = {name for name, _ in calls}
+        calls += [c for c in calls_for(replace(ask, intent="activity_start"), book)
+                  if c[0] not in named]
+    return [run_rule(book, name, inputs, as_of) for name, inputs in calls]

@@ -176,9 +176,15 @@ class QuestionReader:
         return out
 
 
+# The name with up to two words before it ("en bachelor i pædagogik"), but not a preposition
+# or the asking verb before those ("til en kandidatuddannelse", "fund a PhD"): the answer
+# says "Materialet nævner ikke en kandidatuddannelse".
+_NOT_IN_NAME = (r"(?:til|på|for|om|med|af|ved|fra|i|to|on|of|at|in|fund|pay|cover|finansiere|"
+                r"betale|bruge|dække|tage|take|få|get|søge|apply)")
 _PROGRAMME_WORD = re.compile(
-    r"(?:\b[\wæøå-]+\s+){0,2}\b[\wæøå-]*(?:uddannelse|kursus|kurser|forløb|course|degree|"
-    r"programme|program|training|licen[cs]e|kørekort|bachelor|ph\.?d)\w*", re.IGNORECASE)
+    rf"(?:\b(?!{_NOT_IN_NAME}\b)[\wæøå-]+\s+){{0,2}}\b[\wæøå-]*(?:uddannelse|kursus|kurser|"
+    r"forløb|course|degree|programme|program|training|licen[cs]e|kørekort|bachelor|ph\.?d)\w*",
+    re.IGNORECASE)
 
 
 def _noun_phrase(text: str) -> str:

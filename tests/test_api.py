@@ -112,7 +112,7 @@ def test_a_bad_question_fails_before_the_stream_starts(client: TestClient) -> No
 
 
 def test_plan_check_judges_items_and_the_cap(client: TestClient) -> None:
-    plan = {"grant_dkk": 2_400_000, "items": [
+    plan = {"grant_dkk": 2_400_000, "as_of": "2026-03-01", "items": [
         {"description": "Meritpædagoguddannelse for fire medhjælpere", "amount_dkk": 1_600_000},
         {"description": "Privat kursus i konflikthåndtering", "amount_dkk": 250_000},
         {"description": "Masteruddannelse i ledelse", "amount_dkk": 90_000},
@@ -128,7 +128,7 @@ def test_plan_check_judges_items_and_the_cap(client: TestClient) -> None:
     assert any("Punkt 3" in f for f in body["fixes"])
     numbers = {c["n"] for c in body["citations"]}
     assert all(set(i["citations"]) <= numbers for i in body["items"])
-    ok = {"grant_dkk": 1_000_000, "items": [
+    ok = {"grant_dkk": 1_000_000, "as_of": "2026-03-01", "items": [
         {"description": "Relevante AMU-kurser for medhjælpere", "amount_dkk": 300_000},
         {"description": "Intern undervisning", "amount_dkk": 100_000}]}
     body = client.post("/v1/plans/check", headers=HEADERS, json=ok).json()

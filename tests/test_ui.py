@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +129,7 @@ def test_plan_check_page(api: Server) -> None:
         "Kategori": ["(ud fra beskrivelsen)", "Uformel (privat/intern/kommunal)",
                      "(ud fra beskrivelsen)"],
         "Beløb (kr.)": [1_600_000.0, 300_000.0, 50_000.0]})
+    at.session_state["as_of"] = dt.date(2026, 3, 1)  # before the first round's window closed
     at.run()
     at.number_input(key="grant").set_value(2_400_000).run()
     at.button(key="check_plan").click().run()

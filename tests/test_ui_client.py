@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx
 import pytest
 
 from tests.servers import KEY, Server
@@ -20,22 +19,17 @@ def test_the_plan_body_carries_the_sidebar_date() -> None:
     assert "as_of" not in plan_body(2_400_000.0, ITEMS, "da", None)
 
 
-def _api_takes_as_of(api: Server) -> bool:
-    schema = httpx.get(f"{api.url}/openapi.json", timeout=10).json()
-    return "as_of" in schema["components"]["schemas"]["Plan"]["properties"]
-
-
-def test_check_plan_sends_as_of_and_says_whether_the_api_took_it(api_server: Server) -> None:
-    """Before the API has ``Plan.as_of`` it refuses the field (422); the client then checks
-    the plan without it and says so. After the merge the date is applied."""
+def test_check_plan_judges_the_plan_on_the_sidebar_day(api_server: Server) -> None:
+    """A new meritpædagog course on first-round money: fine before the window closed on
+    31 July 2026, refused after it, with the reason (as the chat says on that day)."""
     client = ApiClient(api_server.url, KEY)
-    result = client.check_plan(2_400_000.0, ITEMS, "da", dt.date(2026, 8, 1))
-    assert result["verdict"] == "yes"
-    assert result["as_of_applied"] is _api_takes_as_of(api_server)
-    assert client.check_plan(2_400_000.0, ITEMS, "da")["as_of_applied"] is False
+    before = client.check_plan(2_400_000.0, ITEMS, "da", dt.date(2026, 3, 1))
+    assert before["verdict"] == "yes" and before["as_of"] == "2026-03-01"
+    after = client.check_plan(2_400_000.0, ITEMS, "da", dt.date(2026, 12, 2))
+    assert after["verdict"] == "no" and "31. juli 2026" in after["items"][0]["explanation"]
 
 
-def test_other_refusals_are_not_retried(api_server: Server) -> None:
+def test_a_refusal_names_its_fields(api_server: Server) -> None:
     client = ApiClient(api_server.url, KEY)
     with pytest.raises(ApiError) as caught:
         client.check_plan(0.0, ITEMS, "da", dt.date(2026, 8, 1))

@@ -32,11 +32,6 @@ class ApiError(Exception):
         return self.en if lang == "en" else self.da
 
 
-def rejects_field(exc: ApiError, field: str) -> bool:
-    """Whether the API refused the request because of ``field`` (422 naming it)."""
-    return exc.status == 422 and field in exc.fields
-
-
 DOWN = ("Assistenten kan ikke nås lige nu. Prøv igen om lidt; fortsætter det, så kontakt "
         "den, der driver Puljeassistenten.",
         "The assistant cannot be reached right now. Try again shortly; if it persists, "
@@ -101,22 +96,10 @@ class ApiClient:
 
     def check_plan(self, grant_dkk: float, items: list[dict[str, Any]], lang: str,
                    as_of: dt.date | None = None) -> dict[str, Any]:
-        """The plan judged as of ``as_of``; ``as_of_applied`` in the result says whether
-        the API took the date (an API without ``Plan.as_of`` refuses it with 422: then the
-        plan is checked again without it, as of the API's today).
-
-        Transitional: the retry can go once every deployed API has ``Plan.as_of``.
-        """
-        body = plan_body(grant_dkk, items, lang, as_of)
-        try:
-            result: dict[str, Any] = self._request("POST", "/v1/plans/check", json=body)
-        except ApiError as exc:
-            if "as_of" not in body or not rejects_field(exc, "as_of"):
-                raise
-            del body["as_of"]
-            result = self._request("POST", "/v1/plans/check", json=body)
-            return {**result, "as_of_applied": False}
-        return {**result, "as_of_applied": "as_of" in body}
+        """The plan judged as of ``as_of`` (the sidebar's day; None: the API's today)."""
+        result: dict[str, Any] = self._request("POST", "/v1/plans/check",
+                                               json=plan_body(grant_dkk, items, lang, as_of))
+        return result
 
     def documents(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._request("GET", "/v1/documents")

@@ -77,8 +77,6 @@ if st.button(t("check", lang), type="primary", key="check_plan"):
 result: dict[str, Any] | None = st.session_state.get("plan_result")
 if result:
     st.markdown(badge(result["verdict"], lang))
-    if not result.get("as_of_applied", True) and as_of and as_of != dt.date.today():
-        st.caption(t("as_of_old_api", lang))
     st.markdown(plain(result["cap_explanation"]))
     st.html(items_html(result, lang))
     if result["fixes"]:

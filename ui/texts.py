@@ -72,10 +72,6 @@ T: dict[str, dict[str, str]] = {
                   "en": "By default the assistant answers in the language you write in. "
                         "Choose Dansk or English to always get answers and menus in that "
                         "language."},
-    "as_of_old_api": {"da": "Planen er tjekket pr. dags dato: API'et kan endnu ikke tjekke "
-                            "pr. en anden dag.",
-                      "en": "The plan was checked as of today: the API cannot yet check as "
-                            "of another day."},
     "prev": {"da": "◀ Forrige", "en": "◀ Previous"},
     "next": {"da": "Næste ▶", "en": "Next ▶"},
     "no_passage": {"da": "Passagen {id} findes ikke.", "en": "Passage {id} does not exist."},

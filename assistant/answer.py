@@ -152,9 +152,13 @@ def compose_rules(decisions: list[Decision], lang: str, cites: Citations, form: 
     elif conditions and primary.verdict == "yes" and primary.trace.get("conditions_met"):
         lines.append(CONDITIONS_MET[min(len(conditions), 2)].get(lang))
         lines += [f"- {c}" for c in conditions]
-    if verdict == "unknown":
+    # Where to ask, once: not again when a rule's own sentence already says whom to ask.
+    if verdict == "unknown" and not any(_SAYS_WHERE_TO_ASK.search(b) for b in body):
         lines.append(WHERE_TO_ASK.get(lang))
     return "\n".join(lines), verdict
+
+
+_SAYS_WHERE_TO_ASK = re.compile(r"\b(?:spørg|ask)\b", re.IGNORECASE)
 
 
 DATE_RULES = frozenset({"activity_start", "first_round_open", "completion_deadline"})

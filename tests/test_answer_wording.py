@@ -126,13 +126,20 @@ def bot(settings, index: SearchIndex) -> Assistant:  # type: ignore[no-untyped-d
     return Assistant(settings, index)
 
 
+ASKS = re.compile(r"\b(?:spørg|ask)\b", re.IGNORECASE)
+
+
 @pytest.mark.slow
-def test_no_test_split_answer_doubles_its_verdict(bot: Assistant) -> None:
-    """Every test-split question through the real assistant, as the eval suite runs it."""
+def test_no_test_split_answer_doubles_its_verdict_or_where_to_ask(bot: Assistant) -> None:
+    """Every test-split question through the real assistant, as the eval suite runs it:
+    the verdict word is said once, and so is whom to ask."""
     ask = assistant_asker(bot)
-    doubled = []
+    doubled, asked_twice = [], []
     for case in load_gold("test"):
         answer, _ = run_case(ask, case)
         if DOUBLED.match(answer.answer):
             doubled.append((case["id"], answer.answer[:120]))
+        if len(ASKS.findall(answer.answer)) > 1:
+            asked_twice.append((case["id"], answer.answer[:200]))
     assert not doubled
+    assert not asked_twice

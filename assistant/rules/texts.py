@@ -231,10 +231,9 @@ CREDIT = Text(
 )
 NO_SUBMISSION_DEADLINE = Text(
     da="Materialet angiver ikke en frist for, hvornår regnskaberne skal indsendes; spørg "
-       "Børne- og Undervisningsministeriet (puljebekendtgørelsen).",
+       "Børne- og Undervisningsministeriet om fristen.",
     en="The material gives no date by which the accounts must be submitted; ask the Ministry "
-       "of Children and Education (the executive order on the pool, "
-       "puljebekendtgørelsen, governs the accounts).",
+       "of Children and Education for the date.",
 )
 STATUS_OUTCOME = Text(
     da="Hvad statussen viste, og om rammerne er ændret, fremgår ikke af materialet; spørg "

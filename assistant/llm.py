@@ -90,7 +90,13 @@ def check(text: str, answer: Answer) -> Checked:
         return Checked(None, f"verdiktet stemmer ikke med reglerne (forventede '{lead}')")
     if answer.verdict in ("yes", "conditional") and re.match(r"^(nej|no)\b", text, re.I):
         return Checked(None, "verdiktet stemmer ikke med reglerne")
+    if _DOUBLED_VERDICT.match(text):
+        return Checked(None, "verdiktet står to gange")
     return Checked(text, "ok")
+
+
+# "Nej. Nej, …", "Yes. Yes …": the verdict word said twice at the start.
+_DOUBLED_VERDICT = re.compile(r"^\s*(ja|nej|jo|yes|no)\b[.,:!]?\s+\1\b", re.IGNORECASE)
 
 
 class LLMWriter:

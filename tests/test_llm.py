@@ -53,6 +53,15 @@ def test_a_wrong_verdict_or_unknown_source_falls_back(settings: Settings,
     assert b.llm is not None and "ukendte kilder [7]" in b.llm["reason"]
 
 
+def test_a_doubled_verdict_from_the_model_falls_back(settings: Settings,
+                                                     index: SearchIndex) -> None:
+    q = "Kan vi finansiere en masteruddannelse?"
+    with fake_openai(lambda _: "Nej. Nej, puljen dækker ikke masteruddannelser [1].") as server:
+        a = _assistant(settings, index, server["url"]).ask(q, as_of=AS_OF)
+    assert a.llm is not None and not a.llm["used"] and "to gange" in a.llm["reason"]
+    assert a.answer.startswith("Nej.") and not a.answer.startswith("Nej. Nej")
+
+
 def test_a_model_that_times_out_falls_back(settings: Settings, index: SearchIndex) -> None:
     with fake_openai(lambda _: "Nej [1].", delay_s=3) as server:
         a = _assistant(settings, index, server["url"], timeout=0.5).ask(

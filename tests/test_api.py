@@ -445,6 +445,9 @@ def test_metrics_count_requests_answers_and_abstentions(client: TestClient) -> N
     client.post("/v1/ask", headers=HEADERS, json={"question": "Hvad koster en is i Tivoli?"})
     client.get("/v1/passages/faktaark-002", headers=HEADERS)
     client.get("/v1/passages/findes-ikke", headers=HEADERS)
+    client.get("/openapi.json")
+    client.get("/docs-assets/swagger-ui.css")
+    client.get("/ingen/side")
     after = _metrics(client, **HEADERS)
 
     def moved(name: str, **labels: str) -> float:
@@ -461,6 +464,12 @@ def test_metrics_count_requests_answers_and_abstentions(client: TestClient) -> N
     assert moved("pulje_answers_total", verdict="unknown") == 1
     assert moved("pulje_abstentions_total") == 1
     assert not any("findes-ikke" in str(k) for k in after)
+    # Starlette's plain routes and mounts by their template too; only a miss is unknown.
+    assert moved("pulje_http_requests_total", method="GET", route="/openapi.json",
+                 status="200") == 1
+    assert moved("pulje_http_requests_total", method="GET", route="/docs-assets",
+                 status="200") == 1
+    assert moved("pulje_http_requests_total", method="GET", route="(ukendt)", status="404") == 1
 
 
 def test_stream_by_get_for_event_source(client: TestClient) -> None:

@@ -38,6 +38,24 @@ UNMATCHED = "(ukendt)"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template ("/v1/passages/{passage_id}"), never the raw path.
+
+    FastAPI's own routes put themselves in the scope; Starlette's plain routes and mounts
+    (/openapi.json, /docs, the docs' assets) leave only their endpoint, found among the
+    app's routes.
+    """
+    path = getattr(scope.get("route"), "path", None)
+    if path:
+        return str(path)
+    endpoint = scope.get("endpoint")
+    if endpoint is not None:
+        for r in getattr(scope.get("app"), "routes", ()):
+            if endpoint in (getattr(r, "endpoint", None), getattr(r, "app", None)):
+                return str(r.path)
+    return UNMATCHED
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
@@ -135,7 +153,7 @@ class Observability:
         try:
             await self.app(scope, receiving, sending)
         finally:
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
+            route = route_template(scope)
             elapsed = time.perf_counter() - started
             method = str(scope.get("method", ""))
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()

@@ -200,7 +200,7 @@ def _settle(url: str, llm: dict[str, Any]) -> None:
 def test_clients_leaving_mid_stream_stop_the_work_and_leave_nothing(
         server: Server, reply: dict[str, Any]) -> None:
     reply["reply"] = " ".join([GOOD] * 6)  # 54 words, about 2.7 s
-    for _ in range(3):  # warm up: the answer threads exist, the model client is made
+    for _ in range(8):  # warm up: the answer threads exist, the model client is made
         _leave_mid_stream(server.url)
     _settle(server.url, reply)
     threads, rss = _process(server.proc.pid)
@@ -217,7 +217,10 @@ def test_clients_leaving_mid_stream_stop_the_work_and_leave_nothing(
     # The model's stream was closed every time, never read to the end.
     assert reply["aborted"] - aborted == n and reply["finished"] == finished
     assert _metric(server.url, "pulje_answers_total") == answers  # nothing recorded
-    assert threads_after <= threads, (threads, threads_after)
+    # Thread pools (the answer pool, anyio's) start their threads lazily up to their size,
+    # so one may still appear after the warm-up (seen in CI: 18 -> 19); a thread left
+    # behind per client that leaves would add 25.
+    assert threads_after - threads <= 2, (threads, threads_after)
     assert rss_after - rss < 20_000, (rss, rss_after)  # kB
     assert server.proc.poll() is None
     lines = [line for line in server.log.read_text().splitlines()

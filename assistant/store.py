@@ -3,13 +3,17 @@
 SQLAlchemy Core over SQLite (WAL, busy timeout, full sync: an acknowledged row survives a
 killed process) by default, or PostgreSQL by URL when several API replicas share it.
 Everything a user typed is redacted (:func:`assistant.redact.redact`) before it is
-written; rows older than the retention period are deleted by :meth:`Store.purge`
-(``pulje store purge``).
+written, the client is kept only as a key name or an IP address (:func:`safe_client`), and
+no string is ever longer than its column (:func:`fit`; the same on SQLite, which would keep
+it, and PostgreSQL, which would refuse the row). Rows older than the retention period are
+deleted by :meth:`Store.purge` (``pulje store purge``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -79,6 +83,68 @@ class StoreError(PuljeError):
     """The store cannot be reached or written."""
 
 
+CLIENT_REDACTED = "[FJERNET]"
+TRUNCATED = "…"
+_KEY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
+# NUL cannot be stored in PostgreSQL text, lone surrogates cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def safe_client(client: str) -> str:
+    """The client as it may be stored: a key name, "open", IP addresses, nothing else.
+
+    The API passes the key's name, or in open mode "open:" and the caller's address from
+    X-Forwarded-For, which the caller writes itself and so may contain anything, personal
+    data included. A part that is neither a plain name nor IP addresses becomes
+    ``[FJERNET]``.
+
+    >>> safe_client("open:203.0.113.7, 10.0.0.1")
+    'open:203.0.113.7, 10.0.0.1'
+    >>> safe_client("open:Mette Hansen 0707614005")
+    'open:[FJERNET]'
+    """
+    if _addresses(client):
+        return client
+    name, sep, rest = client.partition(":")
+    prefix = name if _is_key_name(name) else CLIENT_REDACTED
+    if not sep:
+        return prefix
+    return f"{prefix}:{rest if _addresses(rest) else CLIENT_REDACTED}"
+
+
+def _is_key_name(name: str) -> bool:
+    return _KEY_NAME.fullmatch(name) is not None and redact(name) == name
+
+
+def _addresses(text: str) -> bool:
+    """Whether ``text`` is one or more IP addresses separated by commas."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        for p in parts:
+            ipaddress.ip_address(p)
+    except ValueError:
+        return False
+    return bool(parts)
+
+
+def fit(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every string storable and no longer than its column.
+
+    A string cut short ends in "…" so that a reader sees it was cut; NUL and lone
+    surrogates become U+FFFD.
+    """
+    out = dict(row)
+    for name, value in row.items():
+        if not isinstance(value, str):
+            continue
+        value = _UNSTORABLE.sub("\ufffd", value)
+        length = getattr(table.c[name].type, "length", None)
+        if length is not None and len(value) > length:
+            value = value[: length - 1] + TRUNCATED if length > 1 else value[:length]
+        out[name] = value
+    return out
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -117,7 +183,7 @@ class Store:
     def record_answer(self, answer: Answer, client: str) -> None:
         """Keep a question and its answer (redacted) with its timings."""
         row = {
-            "id": answer.id, "created_at": self.clock(), "client": client,
+            "id": answer.id, "created_at": self.clock(), "client": safe_client(client),
             "question": redact(answer.question),
             "resolved_question": redact(answer.resolved_question),
             "answer": redact(answer.answer), "verdict": answer.verdict,
@@ -127,19 +193,20 @@ class Store:
             "rules": [{"rule": r.get("rule"), "verdict": r.get("verdict")} for r in answer.rules],
             "timings": answer.timings, "total_ms": float(answer.timings.get("total_ms", 0.0)),
         }
-        self._write(insert(interactions).values(**row))
+        self._write(insert(interactions).values(**fit(interactions, row)))
 
     def has_answer(self, answer_id: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(interactions.c.id).where(
-                interactions.c.id == answer_id)).first() is not None
+                interactions.c.id == fit(interactions, {"id": answer_id})["id"])
+            ).first() is not None
 
     def record_feedback(self, answer_id: str, rating: str, comment: str, client: str) -> int:
         """Keep a rating of an answer; returns the feedback's id once it is committed."""
         with self._begin() as conn:
-            result = conn.execute(insert(feedback).values(
-                answer_id=answer_id, created_at=self.clock(), client=client, rating=rating,
-                comment=redact(comment)))
+            result = conn.execute(insert(feedback).values(**fit(feedback, {
+                "answer_id": answer_id, "created_at": self.clock(),
+                "client": safe_client(client), "rating": rating, "comment": redact(comment)})))
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -184,7 +187,7 @@ def test_plain_eight_digit_amounts_are_kept(n: int, unit: str) -> None:
     assert redact(text) == text
 
 
-# --- names -------------------------------------------------------------------------------
+# --- names ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -197,16 +200,50 @@ def test_plain_eight_digit_amounts_are_kept(n: int, unit: str) -> None:
         ("min kollega Bo Ægidius", "min kollega [NAVN]"),
         ("vores medhjælper Fatima er ny", "vores medhjælper [NAVN] er ny"),
         ("Pædagogen Zoë O'Brien starter", "Pædagogen [NAVN] starter"),
-        ("Medarbejder: Anne Bo Carl Dorte", "Medarbejder: [NAVN] Dorte"),
+        # A long name is one name, not "[NAVN] Dorte" (issue 14).
+        ("Medarbejder: Anne Bo Carl Dorte", "Medarbejder: [NAVN]"),
         ("Mit navn er Anne Hvad gør vi?", "Mit navn er [NAVN] Hvad gør vi?"),
         ("My name is John Smith and I lead", "My name is [NAVN] and I lead"),
         ("I am called Bob.", "I am called [NAVN]."),
         ("the employee Maria wants PAU", "the employee [NAVN] wants PAU"),
         ("Our assistant Lars", "Our assistant [NAVN]"),
-        ("my colleague Jens Peter Madsen Holm", "my colleague [NAVN] Holm"),
+        ("my colleague Jens Peter Madsen Holm", "my colleague [NAVN]"),
+        ("jeg hedder zoltan og er ny", "jeg hedder [NAVN] og er ny"),  # in no list
     ],
 )
 def test_introduced_names_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+# Each form reproduced in issue 14 (point 11): stored unredacted before.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jeg hedder mette hansen", "jeg hedder [NAVN]"),
+        ("Mit navn er MADS JENSEN", "Mit navn er [NAVN]"),
+        ("Min kollega, Mette Hansen, vil tage PAU", "Min kollega, [NAVN], vil tage PAU"),
+        ("Vores pædagog Mette Hansen vil tage PAU", "Vores pædagog [NAVN] vil tage PAU"),
+        ("Medhjælperen Fatima Al-Hassan vil tage PAU", "Medhjælperen [NAVN] vil tage PAU"),
+        ("Mette Hansen vil tage PAU", "[NAVN] vil tage PAU"),
+        ("Anne Hansen vil tage PAU", "[NAVN] vil tage PAU"),  # pinned as kept before
+        ("kan mette hansen tage PAU?", "kan [NAVN] tage PAU?"),
+        ("MADS JENSEN vil tage AMU", "[NAVN] vil tage AMU"),
+        ("Kan Anne Marie Kofoed Bjerregaard få PAU?", "Kan [NAVN] få PAU?"),
+        ("vores pædagog Jens Peter Madsen Holm", "vores pædagog [NAVN]"),
+        ("Ahmad Al-Hassan har været her i to år", "[NAVN] har været her i to år"),
+        ("Vikar for Birgitte mens hun er på AMU", "Vikar for [NAVN] mens hun er på AMU"),
+        ("Vikaren tager Peters vagter", "Vikaren tager [NAVN] vagter"),
+        ("siger minister Mattias Tesfaye", "siger minister [NAVN]"),
+        ("Bo Skov vil gerne på kursus", "[NAVN] vil gerne på kursus"),
+        ("medarbejderen, Anne, vil", "medarbejderen, [NAVN], vil"),
+        ("Projektmedarbejder Anne", "Projektmedarbejder [NAVN]"),
+        ("medarbejdere Anne og Bo", "medarbejdere [NAVN] og [NAVN]"),
+        ("Mette Hansen per uge", "[NAVN] per uge"),
+        ("fru Hansen vil", "fru [NAVN] vil"),
+        ("Pernille Juhl Professor", "[NAVN] Professor"),  # the title is no name
+    ],
+)
+def test_names_in_any_form_are_redacted(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
@@ -216,14 +253,94 @@ def test_introduced_names_are_redacted(text: str, expected: str) -> None:
         "medarbejderen vil gerne tage PAU",
         "Vi har en ny medarbejder. Hun vil gerne",
         "Medarbejderen PAU-uddannelsen",
-        "medarbejdere Anne og Bo",  # plural is not a trigger
-        "Projektmedarbejder Anne",
-        "medarbejderen, Anne",
         "Jeg hedder\nHvad",
-        "Anne Hansen vil tage PAU",  # a name without an introducing phrase
+        "Den Pædagogiske Assistentuddannelse (PAU) og AMU",
+        "Kan Københavns Kommune søge? København fik 15 mio. kr.",
+        "FOA og BUPL har udtalt sig om Puljen",
+        "Per medarbejder kan vi bruge 10 pct.",  # "Per" is a word here
+        "Maj 2026 og line-ledelsen",
+        "vi vil bo i en by",
+        "10 kr. per dag og per time",  # "per", "dag" and "time" are in name lists too
+        "mette og anne",  # lower-case first names without a surname
+        "My Danish colleague says there are 200 mio",
+        "Will the pool cover May and June?",
+        "medarbejderen per uge",
+        "medhjælper København",
+        "husk at kk.dk har svaret",
+        "regnskabsperiode 2029 2030",
+        "jf. faktaark-007 og kk-amu-svar",
     ],
 )
-def test_names_without_trigger_are_kept(text: str) -> None:
+def test_domain_words_and_ordinary_words_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+def _gold_questions() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(Path("evals/gold").glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            for q in case.get("turns") or [case["question"]]:
+                out.append((case["id"], q))
+    return out
+
+
+# Gold questions that do name a person, read and confirmed by hand.
+GOLD_NAMES = {
+    "bl-eligibility-pau-dagplejer-da-01": "Vores dagplejer [NAVN] har 6 års erfaring",
+}
+
+
+def test_gold_questions_change_only_where_a_person_is_named() -> None:
+    """Redaction over every gold question changes only the ones that name a person; any
+    other change is a false positive (all changes are printed, so that they can be seen)."""
+    questions = _gold_questions()
+    assert len(questions) > 600
+    changed = {cid: (q, redact(q)) for cid, q in questions if redact(q) != q}
+    for cid, (q, out) in changed.items():
+        print(f"{cid}: {q!r} -> {out!r}")
+    assert set(changed) == set(GOLD_NAMES)
+    for cid, start in GOLD_NAMES.items():
+        assert changed[cid][1].startswith(start)
+        assert changed[cid][1].count("[") == 1  # nothing else in it was touched
+
+
+# --- e-mail, phone and CPR in the forms issue 14 found ------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ring på 12.34.56.78", "Ring på [TELEFON]"),
+        ("Ring på 12 345 678", "Ring på [TELEFON]"),
+        ("tlf. ＋４５ １２ ３４ ５６ ７８", "tlf. [TELEFON]"),
+        ("tlf. 12\u00a034\u00a056\u00a078", "tlf. [TELEFON]"),
+        ("skriv til mette (at) kk.dk", "skriv til [EMAIL]"),
+        ("skriv til mette[at]kk.dk", "skriv til [EMAIL]"),
+        ("skriv til mette(at)kk(dot)dk", "skriv til [EMAIL]"),
+        ("skriv til mette at kk dot dk", "skriv til [EMAIL]"),
+        ("skriv til mette.hansen AT kk DOT dk.", "skriv til [EMAIL]."),
+        ("skriv til mette＠kk．dk", "skriv til [EMAIL]"),
+        ("CPR ０１０１９０-１２３４", "CPR [CPR]"),
+        ("CPR ０１０１９０－１２３４", "CPR [CPR]"),
+        ("CPR ٠١٠١٩٠١٢٣٤", "CPR [CPR]"),  # Arabic-Indic digits
+    ],
+)
+def test_disguised_numbers_and_emails_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12.345.678 kr.",
+        "31.12.2026",
+        "01.08.2026",
+        "i 2023 2024 og 2025",
+        "Det er vigtigt at kk.dk svarer",
+        "tid at gå",
+        "beløbet ＄ 100",
+    ],
+)
+def test_disguise_lookalikes_are_kept(text: str) -> None:
     assert redact(text) == text
 
 
@@ -290,3 +407,20 @@ def test_long_adversarial_input_returns(unit: str) -> None:
     text = unit * (200_000 // len(unit))
     out = redact(text)
     assert redact(out) == out
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Mette ", "Mette Hansen ", "mette hansen ", "pædagogen, ", "jeg hedder ", "Aa ",
+        "a (at) ", "a at b dot ", "a(at)b.", "a at ", "１２ ", "12.34.", "x.x.", "Anne-", "O'",
+        "Mettes ", "jeg hedder jeg hedder zz ", "a.", "a@", "12 ",
+    ],
+)
+def test_100k_adversarial_input_is_fast(unit: str) -> None:
+    """Linear time: 100,000 characters of any of these take well under 2 s (about 0.3 s
+    here); a quadratic pattern takes minutes."""
+    text = unit * (100_000 // len(unit))
+    start = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - start < 2.0

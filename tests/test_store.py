@@ -13,16 +13,21 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import String, Table, text
 
+from assistant.answer import Answer
 from assistant.config import Settings
 from assistant.index import SearchIndex
+from assistant.redact import REDACTION_LABELS
 from assistant.service import Assistant
-from assistant.store import Store, StoreError
+from assistant.store import TRUNCATED, Store, StoreError, feedback, fit, interactions
 from tests.servers import free_port
 
 
@@ -154,3 +159,113 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="Databasen kan ikke åbnes") as info:
         Store(f"postgresql+psycopg://pulje:hemmeligt@127.0.0.1:{free_port()}/pulje")
     assert "hemmeligt" not in str(info.value)
+
+
+# --- issue 14: personal data and column lengths ------------------------------------------
+
+# Each form that was stored unredacted (point 11), with the parts that must not be kept.
+FORMS = [
+    ("jeg hedder mette hansen", ["mette", "hansen"]),
+    ("Mit navn er MADS JENSEN", ["MADS", "JENSEN"]),
+    ("Min kollega, Mette Hansen,", ["Mette", "Hansen"]),
+    ("Vores pædagog Mette Hansen", ["Mette", "Hansen"]),
+    ("Medhjælperen Fatima Al-Hassan", ["Fatima", "Hassan"]),
+    ("Mette Hansen vil tage PAU.", ["Mette", "Hansen"]),
+    ("Medarbejder: Anne Marie Kofoed Bjerregaard", ["Anne", "Marie", "Kofoed", "Bjerregaard"]),
+    ("Ring på 12.34.56.78", ["12.34.56.78"]),
+    ("Ring på 12 345 678", ["345 678"]),
+    ("Skriv til mette (at) kk.dk", ["mette", "kk.dk"]),
+    ("Skriv til mette[at]kk.dk", ["mette", "kk.dk"]),
+    ("Skriv til mette at kk dot dk", ["mette", "kk dot dk"]),
+    ("CPR ０１０１９０-１２３４", ["０１０１９０", "１２３４"]),
+]
+
+
+@pytest.fixture(scope="module")
+def answer(bot: Assistant) -> Answer:
+    return bot.ask("Kan puljen betale PAU?", as_of=dt.date(2025, 9, 1))
+
+
+@pytest.mark.parametrize(("form", "secrets"), FORMS, ids=[f for f, _ in FORMS])
+def test_every_reproduced_form_is_stored_redacted(
+        tmp_path: Path, answer: Answer, form: str, secrets: list[str]) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'pulje.sqlite3'}")
+    asked = answer.model_copy(update={
+        "question": f"{form} Kan puljen betale PAU?",
+        "resolved_question": f"Kan puljen betale PAU? ({form})"})
+    store.record_answer(asked, "intranet")
+    store.record_feedback(asked.id, "down", f"Svaret passer ikke. {form}", "intranet")
+    with store.engine.connect() as conn:  # what is really on disk
+        question, resolved = conn.execute(
+            text("SELECT question, resolved_question FROM interactions")).one()
+        comment, = conn.execute(text("SELECT comment FROM feedback")).one()
+    assert "Kan puljen betale PAU?" in question and "Kan puljen betale PAU?" in resolved
+    assert comment.startswith("Svaret passer ikke.")
+    for stored in (question, resolved, comment):
+        assert any(label in stored for label in REDACTION_LABELS), stored
+        for secret in secrets:
+            assert secret not in stored, (form, stored)
+
+
+JUNK_CLIENT = "open:Mette Hansen 0707614005 mette@kk.dk " + "x" * 500
+
+
+@pytest.mark.parametrize(("client", "stored"), [
+    (JUNK_CLIENT, "open:[FJERNET]"),
+    ("open:203.0.113.7", "open:203.0.113.7"),
+    ("open:2001:db8::1, 10.0.0.1", "open:2001:db8::1, 10.0.0.1"),
+    ("intranet", "intranet"),
+    ("open", "open"),
+    ("0707614005", "[FJERNET]"),
+    ("Mette Hansen:10.0.0.1", "[FJERNET]:10.0.0.1"),
+])
+def test_client_is_kept_only_as_a_key_name_or_an_address(
+        url: str, answer: Answer, client: str, stored: str) -> None:
+    store = Store(url)
+    store.record_answer(answer, client)
+    store.record_feedback(answer.id, "up", "", client)
+    with store.engine.connect() as conn:
+        on_disk = [conn.execute(text(f"SELECT client FROM {t}")).scalar_one()
+                   for t in ("interactions", "feedback")]
+    assert on_disk == [stored, stored]
+    assert all(len(c) <= 64 for c in on_disk)
+
+
+def _string_columns(table: Table) -> dict[str, int]:
+    return {c.name: c.type.length for c in table.columns
+            if isinstance(c.type, String) and c.type.length is not None}
+
+
+LONG = st.text(max_size=400) | st.text(st.sampled_from("aæ1 ,:.-@\x00"), min_size=60,
+                                       max_size=2000)
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(id_tail=LONG, client=LONG, verdict=LONG, lang=LONG, rating=LONG, comment=LONG)
+@example(id_tail="x" * 100, client=JUNK_CLIENT, verdict="v" * 17, lang="dan", rating="fine",
+         comment="\ud800 lone surrogate and \x00 NUL")
+def test_no_stored_string_is_longer_than_its_column(
+        url: str, answer: Answer, id_tail: str, client: str, verdict: str, lang: str,
+        rating: str, comment: str) -> None:
+    """On PostgreSQL a longer value is refused (the row would be lost), on SQLite kept
+    whole; both now store it cut to its column with a marker."""
+    store = Store(url)
+    asked = answer.model_copy(update={"id": uuid.uuid4().hex + id_tail, "verdict": verdict,
+                                      "lang": lang})
+    store.record_answer(asked, client)
+    store.record_feedback(asked.id, rating, comment, client)
+    assert store.has_answer(asked.id)
+    for name, table in (("interactions", interactions), ("feedback", feedback)):
+        lengths = _string_columns(table)
+        for row in store.rows(name):
+            for column, length in lengths.items():
+                assert len(row[column]) <= length, (name, column, row[column])
+    store.close()
+
+
+def test_fit_marks_what_it_cuts() -> None:
+    row = fit(interactions, {"client": "k" * 100, "verdict": "yes", "question": "q" * 10_000})
+    assert row["client"] == "k" * 63 + TRUNCATED
+    assert row["verdict"] == "yes"
+    assert row["question"] == "q" * 10_000  # Text has no length

@@ -9,6 +9,7 @@ Excel stored, not a formula run here.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
@@ -64,7 +65,7 @@ def read_plan_file(name: str, data: bytes, lang: str = "da") -> pd.DataFrame:
         category = category if category in CATEGORIES else by_label.get(category, "")
         amount = _cell(r[found["amount"]])
         try:
-            value = parse_amount(amount)
+            value = _amount(amount)
         except AmountError:
             raise PlanFileError(t("file_amount", lang).format(
                 row=n, value=amount[:40] or "tom")) from None
@@ -72,6 +73,22 @@ def read_plan_file(name: str, data: bytes, lang: str = "da") -> pd.DataFrame:
     if not rows:
         raise PlanFileError(t("file_no_rows", lang))
     return pd.DataFrame(rows, columns=[act, cat, amt])
+
+
+# A cell of only digits is an amount even where free text would take it for a year
+# (parse_amount leaves "2000" out of "in 2000 …"); Danish decimals use a comma.
+_PLAIN = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
+
+
+def _amount(cell: str) -> float:
+    """The amount column's cell.
+
+    >>> _amount("2000"), _amount("-5000"), _amount("1234,50"), _amount("1.600.000 kr.")
+    (2000.0, -5000.0, 1234.5, 1600000.0)
+    """
+    if _PLAIN.fullmatch(cell):
+        return float(cell.replace(",", "."))
+    return parse_amount(cell)
 
 
 def _cell(value: object) -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.answer import CitationOut, Citations
 from assistant.format import format_dkk
 from assistant.index import SearchIndex
+from assistant.jsontypes import Amount, IsoDate
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
@@ -62,7 +63,7 @@ class PlanItem(BaseModel):
     category: Category | None = Field(
         default=None, description="Forløbets eller udgiftens type; udelades den, læses den "
                                   "af beskrivelsen")
-    amount_dkk: float = Field(ge=0, le=MAX_DKK, description="Beløbet i kroner")
+    amount_dkk: Amount = Field(ge=0, le=MAX_DKK, description="Beløbet i kroner")
 
 
 class Plan(BaseModel):
@@ -73,10 +74,10 @@ class Plan(BaseModel):
             {"description": "Privat kursus i konflikthåndtering", "category": "informal",
              "amount_dkk": 300000}], "lang": "da", "as_of": "2026-03-01"}]})
 
-    grant_dkk: float = Field(gt=0, le=MAX_DKK, description="Kommunens tilskud i kroner")
+    grant_dkk: Amount = Field(gt=0, le=MAX_DKK, description="Kommunens tilskud i kroner")
     items: list[PlanItem] = Field(min_length=1, max_length=200)
     lang: Literal["da", "en"] = "da"
-    as_of: dt.date | None = Field(
+    as_of: IsoDate | None = Field(
         default=None, description="Dagen, planen bedømmes efter, som i chatten: forløb uden "
                                   "startdato regnes som startet denne dag (standard: i dag)")
 

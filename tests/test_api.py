@@ -310,7 +310,7 @@ def test_field_errors_are_danish_and_name_real_fields(client: TestClient) -> Non
     assert errors["as_of"] == "Datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2026-11-23."
     assert errors["history[0].role"] == "Værdien skal være 'user' eller 'assistant'."
     assert errors["history[0].content"] == "Feltet mangler."
-    assert errors["history[1].content"] == "Teksten må højst have 20000 tegn."
+    assert errors["history[1].content"] == "Teksten må højst have 2000 tegn."  # the real limit
     assert errors["admin"] == "Feltet kendes ikke; fjern det."
     assert "Input should" not in json.dumps(body)
     empty = _is_problem(client.post("/v1/ask", headers=HEADERS, json={"question": ""}), 422)

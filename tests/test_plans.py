@@ -162,9 +162,22 @@ def test_the_api_accepts_the_plans_day(client: TestClient) -> None:
     assert "31. juli 2026" in body["items"][0]["explanation"]
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "i går", "02-12-2026", 20261202.5])
+# 0 and "0" were read as 1970-01-01, a midnight datetime as its day (issue 14).
+@pytest.mark.parametrize("bad", ["2026-13-01", "i går", "02-12-2026", 20261202.5, 0, "0",
+                                 True, "2026-03-01T00:00:00", "20260301"])
 def test_the_api_refuses_a_bad_day(client: TestClient, bad: object) -> None:
     r = client.post("/v1/plans/check", headers=HEADERS, json=_plan(bad))
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert "as_of" in r.text
+
+
+@pytest.mark.parametrize(("field", "value"), [("grant_dkk", True), ("grant_dkk", "2400000"),
+                                              ("amount_dkk", True), ("amount_dkk", "100")])
+def test_the_api_takes_amounts_only_as_json_numbers(client: TestClient, field: str,
+                                                    value: object) -> None:
+    body = _plan("2026-03-01")
+    (body if field == "grant_dkk" else body["items"][0])[field] = value
+    r = client.post("/v1/plans/check", headers=HEADERS, json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["fejl"] == "Værdien skal være et tal."

@@ -9,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from assistant.format import format_dkk
-from assistant.rules.money import AmountError
 from ui.client import ApiClient, ApiError
-from ui.plan_file import read_plan_file
+from ui.plan_file import PlanFileError, read_plan_file
 from ui.plan_view import PLAN_ID, cap_chart, items_html, result_csv
 from ui.render import badge, plain, source_cards
 from ui.texts import CATEGORIES, t
@@ -43,7 +42,7 @@ if upload is not None and st.session_state.get("uploaded") != upload.file_id:
     try:
         st.session_state["plan_df"] = read_plan(upload.name, upload.getvalue())
         st.session_state["uploaded"] = upload.file_id
-    except (ValueError, AmountError, UnicodeDecodeError, KeyError) as exc:
+    except PlanFileError as exc:  # every file it cannot read, with the reason
         st.error(t("upload_bad", lang).format(why=exc))
 plan_df: pd.DataFrame = st.session_state.get("plan_df")
 if plan_df is None or list(plan_df.columns) != [ACT, CAT, AMT]:

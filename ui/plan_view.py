@@ -42,16 +42,34 @@ def csv_amount(amount: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "da" else text
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A text cell that a spreadsheet will show, not run: one starting like a formula gets
+    a leading single quote (OWASP's advice for CSV injection).
+
+    >>> csv_text("=1+2"), csv_text("@SUM(A1)"), csv_text("AMU-kursus")
+    ("'=1+2", "'@SUM(A1)", 'AMU-kursus')
+    """
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
+
+
 def result_csv(result: dict[str, Any], lang: str) -> bytes:
-    """The checked plan as CSV: semicolons and a BOM, so Danish Excel opens it as columns."""
+    """The checked plan as CSV: semicolons and a BOM, so Danish Excel opens it as columns.
+    Text cells (the plan's own descriptions above all) are neutralised by ``csv_text``;
+    numbers are written as numbers."""
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
     w.writerow(["#", t("activity", lang), t("category", lang), t("amount", lang),
                 t("verdict", lang), t("why", lang), t("cites", lang)])
     for i in result["items"]:
-        w.writerow([i["n"], i["description"], category_label(i["category"], lang),
-                    csv_amount(i["amount_dkk"], lang), verdict_label(i["verdict"], lang),
-                    i["explanation"], " ".join(f"[{n}]" for n in i["citations"])])
+        w.writerow([i["n"], csv_text(i["description"]),
+                    csv_text(category_label(i["category"], lang)),
+                    csv_amount(i["amount_dkk"], lang),
+                    csv_text(verdict_label(i["verdict"], lang)), csv_text(i["explanation"]),
+                    " ".join(f"[{n}]" for n in i["citations"])])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -34,6 +34,26 @@ T: dict[str, dict[str, str]] = {
                          "og beløb.",
                    "en": "The file could not be read: {why}. Use the columns activity, "
                          "category and amount."},
+    # Why a plan file could not be read (shown inside "upload_bad").
+    "file_empty": {"da": "filen er tom", "en": "the file is empty"},
+    "file_no_rows": {"da": "filen har ingen rækker med en aktivitet under overskriften",
+                     "en": "the file has no rows with an activity below the header"},
+    "file_binary": {"da": "filen er ikke en tekstfil (CSV) – er det en anden slags fil?",
+                    "en": "the file is not a text (CSV) file – is it another kind of file?"},
+    "file_encoding": {"da": "filen er ikke gemt som UTF-8; gem den i Excel som »CSV UTF-8 "
+                            "(kommasepareret)«",
+                      "en": "the file is not saved as UTF-8; save it from Excel as "
+                            "'CSV UTF-8 (comma delimited)'"},
+    "file_not_csv": {"da": "filen kunne ikke læses som CSV (adskilt med komma eller semikolon)",
+                     "en": "the file could not be read as CSV (comma or semicolon separated)"},
+    "file_not_excel": {"da": "filen er ikke en gyldig Excel-fil (.xlsx)",
+                       "en": "the file is not a valid Excel file (.xlsx)"},
+    "file_columns": {"da": "kolonnen {missing} mangler (filen har: {found})",
+                     "en": "the column {missing} is missing (the file has: {found})"},
+    "file_amount": {"da": "beløbet i række {row} ({value}) kunne ikke læses; skriv fx 240000 "
+                          "eller 2,4 mio.",
+                    "en": "the amount in row {row} ({value}) could not be read; write e.g. "
+                          "240000 or 2.4 million"},
     "check": {"da": "Tjek planen", "en": "Check the plan"},
     "activity": {"da": "Aktivitet", "en": "Activity"},
     "category": {"da": "Kategori", "en": "Category"},

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.errors import InvalidQuestionError, PuljeError
 from assistant.rules.money import AmountError
@@ -158,6 +159,17 @@ def _validation_errors(exc: RequestValidationError, request: Request
                                    "ukendte."), errors
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this address (``/v1/ask/stream`` has a POST and
+    a GET route), for the ``Allow`` header of a 405 (RFC 9110)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
@@ -188,9 +200,11 @@ def install(app: FastAPI) -> None:
         detail = {404: "Adressen findes ikke i API'et.",
                   405: "Metoden er ikke tilladt på denne adresse."}.get(
             exc.status_code, str(exc.detail))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names only the first route's methods
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
         return problem_response(exc.status_code, f"http-{exc.status_code}", detail,
-                                instance=request.url.path,
-                                headers=getattr(exc, "headers", None))
+                                instance=request.url.path, headers=headers)
 
     @app.exception_handler(PuljeError)
     async def _domain(request: Request, exc: PuljeError) -> JSONResponse:

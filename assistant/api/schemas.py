@@ -1,21 +1,72 @@
-"""The API's request and response models and its documented error responses."""
+"""The API's request and response models and its documented error responses.
+
+What the OpenAPI description allows is accepted and what it forbids is refused with a
+422 problem document: the schemas state the question's real limits (length, characters)
+and take dates and amounts only in their JSON forms.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from assistant.answer import DocumentRef
+from assistant.config import Settings
+from assistant.jsontypes import IsoDate
+from assistant.questions import _BIDI, _CONTROL, clean_question
 
-HARD_MAX_CHARS = 20_000  # the schema's bound; the configured limit is checked on top
+# The longest question or history entry the schema states and takes, counted as sent:
+# the default of PULJE_MAX_QUESTION_CHARS. A server set lower refuses by its own limit
+# too (the service counts the cleaned text), with a 422 that names it.
+MAX_QUESTION_CHARS: int = Settings.model_fields["max_question_chars"].default
+
+# What questions.clean_question refuses, as JSON Schema patterns (ECMA 262 and Python re
+# read these escapes alike): control characters and direction overrides anywhere, and a
+# question with nothing visible (only whitespace as str.split() sees it, or the invisible
+# characters it drops).
+_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_BLANK = r"\t\n\r \u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff"
+QUESTION_PATTERN = f"^[^{_BAD}]*[^{_BAD}{_BLANK}][^{_BAD}]*$"
+MESSAGE_PATTERN = f"^[^{_BAD}]*$"
+
+
+def _plain_question(text: str) -> str:
+    """The pattern, checked by clean_question itself so the 422 gives its Danish reason
+    ("Spørgsmålet indeholder et kontroltegn (U+0000) …"), not a generic pattern error. The
+    text is returned as given: the service cleans it."""
+    clean_question(text, MAX_QUESTION_CHARS)
+    return text
+
+
+# The question as the schema states it, for the body and for GET /v1/ask/stream's query
+# (validated before a Last-Event-ID reconnection is answered with 204).
+QuestionText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS),
+                         AfterValidator(_plain_question),
+                         WithJsonSchema({"type": "string", "minLength": 1,
+                                         "maxLength": MAX_QUESTION_CHARS,
+                                         "pattern": QUESTION_PATTERN})]
+
+
+def _plain_message(text: str) -> str:
+    """A history entry with a control character or direction override is refused, as a
+    question is (questions.clean_question): the reader never saw what the model would."""
+    bad = _BIDI.search(text) or _CONTROL.search(text)
+    if bad is not None:
+        kind = ("et tegn, der vender tekstens retning" if _BIDI.match(bad.group(0))
+                else "et kontroltegn")
+        raise ValueError(f"Beskeden indeholder {kind} (U+{ord(bad.group(0)):04X}); skriv "
+                         "den som almindelig tekst.")
+    return text
 
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=HARD_MAX_CHARS)
+    content: Annotated[str, AfterValidator(_plain_message)] = Field(
+        max_length=MAX_QUESTION_CHARS,
+        json_schema_extra={"pattern": MESSAGE_PATTERN},
+        description="Beskedens tekst; højst lige så lang som et spørgsmål")
 
 
 class AskRequest(BaseModel):
@@ -29,11 +80,10 @@ class AskRequest(BaseModel):
          "as_of": "2026-11-23", "lang": "da"},
     ]})
 
-    question: str = Field(min_length=1, max_length=HARD_MAX_CHARS,
-                          description="Spørgsmålet, på dansk eller engelsk")
+    question: QuestionText = Field(description="Spørgsmålet, på dansk eller engelsk")
     history: list[Message] = Field(default_factory=list, max_length=20,
                                    description="Samtalen indtil nu (til opfølgende spørgsmål)")
-    as_of: dt.date | None = Field(default=None, description="Dagen, datoer bedømmes efter "
+    as_of: IsoDate | None = Field(default=None, description="Dagen, datoer bedømmes efter "
                                                            "(standard: i dag)")
     lang: Literal["da", "en"] | None = Field(default=None, description="Svarets sprog "
                                                                       "(standard: spørgsmålets)")

@@ -38,9 +38,10 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.answer import Answer
 from assistant.api.observability import Metrics
-from assistant.api.schemas import HARD_MAX_CHARS, PROBLEMS, AskRequest
+from assistant.api.schemas import PROBLEMS, AskRequest, QuestionText
 from assistant.api.security import authorise, authorise_event_source
 from assistant.errors import PuljeError
+from assistant.jsontypes import IsoDate
 from assistant.questions import clean_question
 from assistant.service import Assistant
 from assistant.store import Store
@@ -93,9 +94,8 @@ def install(app: FastAPI, the_assistant: Callable[[Request], Assistant]) -> None
                                                                   "genoptage"}})
     async def ask_stream_get(
             request: Request, client: Annotated[str, Depends(authorise_event_source)],
-            question: Annotated[str, Query(min_length=1, max_length=HARD_MAX_CHARS,
-                                           description="Spørgsmålet")],
-            as_of: Annotated[dt.date | None, Query(description="Dagen, datoer bedømmes "
+            question: Annotated[QuestionText, Query(description="Spørgsmålet")],
+            as_of: Annotated[IsoDate | None, Query(description="Dagen, datoer bedømmes "
                                                                "efter")] = None,
             lang: Annotated[Literal["da", "en"] | None, Query(description="Svarets sprog")
                             ] = None,

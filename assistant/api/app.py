@@ -40,7 +40,7 @@ from assistant.api.schemas import (
 from assistant.api.security import (
     BodyLimit,
     KeyRing,
-    RateLimiter,
+    Limits,
     authorise,
     authorise_metrics,
 )
@@ -116,7 +116,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     docs_assets.install(app)
     app.state.settings = settings
     app.state.keys = KeyRing(settings.keys())
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.limiter = Limits(settings.rate_limit_per_minute,
+                               settings.auth_failures_per_minute, settings.rate_limit_storage)
     app.state.metrics = observability.Metrics()
     app.state.assistant = assistant
     app.state.store = store

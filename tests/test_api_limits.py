@@ -7,19 +7,29 @@ index); the probe and queue tests run the real server (``pulje serve``) on the i
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 import tracemalloc
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
+from assistant.api.health import LlmHealth
 from assistant.api.problems import Problem
 from assistant.api.security import Limits, seconds
-from assistant.config import Settings
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.service import Assistant
 from assistant.store import Store
+from tests.servers import KEY, start_api, stop
 
 RIGHT = "rigtig-noegle-1"
 
@@ -118,3 +128,158 @@ def test_the_per_minute_limit_counts_per_client(tmp_path: Path) -> None:
             codes.append(getattr(exc, "status", 0))
     assert codes == [200, 200, 200, 429]
     limiter.take("another")  # a client of its own
+
+
+@contextmanager
+def stalled_llm(stall_s: float = 3.0) -> Iterator[dict[str, Any]]:
+    """An LLM endpoint whose GET /models stalls (and is counted); its chat completions
+    fail at once, so answers fall back to the deterministic text without waiting."""
+    state: dict[str, Any] = {"models": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            state["models"] += 1
+            time.sleep(stall_s)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"data": []}')
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_error(500)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_concurrent_probes_share_one_check_of_the_llm() -> None:
+    with stalled_llm(stall_s=1.0) as llm:
+        health = LlmHealth(llm["url"], "llm-noegle", ttl_s=30, timeout_s=5)
+
+        async def probes() -> list[str]:
+            return await asyncio.gather(*(health.status() for _ in range(60)))
+
+        assert asyncio.run(probes()) == ["ok"] * 60
+        assert llm["models"] == 1
+        assert asyncio.run(probes()) == ["ok"] * 60  # within the TTL: the result kept
+        assert llm["models"] == 1
+
+
+@pytest.mark.slow
+def test_readyz_against_a_stalled_llm_calls_it_once_and_answers_stay_fast(
+        tmp_path: Path) -> None:
+    with stalled_llm(stall_s=3.0) as llm:
+        server = start_api(PROJECT_ROOT / "data", tmp_path / "r.sqlite3", tmp_path / "r.log",
+                           PULJE_LLM_BASE_URL=llm["url"], PULJE_LLM_TIMEOUT_S="5")
+        try:
+            asked = {"question": "Kan vi bruge midlerne på en masteruddannelse?"}
+            with httpx.Client(base_url=server.url, timeout=30,
+                              headers={"X-API-Key": KEY}) as c:
+                assert c.post("/v1/ask", json=asked).status_code == 200  # warm
+                t = time.perf_counter()
+                c.get("/v1/documents")
+                alone = time.perf_counter() - t
+
+            async def load() -> tuple[list[int], float, float]:
+                async with httpx.AsyncClient(base_url=server.url, timeout=30,
+                                             headers={"X-API-Key": KEY}) as c:
+                    async def timed(coro: Any) -> float:
+                        t = time.perf_counter()
+                        r = await coro
+                        assert r.status_code == 200, r.text
+                        return time.perf_counter() - t
+                    probes = [c.get("/readyz") for _ in range(60)]
+                    results = await asyncio.gather(
+                        *(timed(p) for p in probes),
+                        timed(c.get("/v1/documents")), timed(c.post("/v1/ask", json=asked)))
+                    r = await c.get("/readyz")
+                    return [r.status_code], results[-2], results[-1]
+
+            codes, documents_s, ask_s = asyncio.run(load())
+            print(f"\n/v1/documents alene {alone * 1000:.0f} ms, ved 60 prober "
+                  f"{documents_s * 1000:.0f} ms; /v1/ask ved 60 prober {ask_s * 1000:.0f} ms; "
+                  f"LLM'ens /models kaldt {llm['models']} gang(e)")
+            assert codes == [200]
+            assert llm["models"] <= 2  # the start-up probe's check, and none per probe
+            assert documents_s < 2.0 and ask_s < 10.0  # generous: no probe holds them up
+        finally:
+            stop(server)
+
+
+@pytest.fixture(scope="module")
+def built_bot() -> Assistant:
+    """The assistant on the index in data/ (built by ``pulje index``), loaded in seconds."""
+    return Assistant(Settings(data_dir=PROJECT_ROOT / "data", corpus_dir=PROJECT_ROOT / "corpus"))
+
+
+@pytest.mark.slow
+def test_asks_streams_and_plans_take_turns_in_the_answer_pool(
+        built_bot: Assistant, tmp_path: Path) -> None:
+    s = built_bot.settings.model_copy(update={"api_keys": f"intranet:{RIGHT}",
+                                              "concurrent_answers": 2})
+    app = create_app(s, assistant=built_bot, store=Store(f"sqlite:///{tmp_path / 'q.db'}"))
+    reader = built_bot.reader
+    real_read = reader.read
+    seen: list[tuple[str, int]] = []
+    running = 0
+    lock = threading.Lock()
+
+    def read(*args: Any, **kwargs: Any) -> Any:  # the real reader, watched
+        nonlocal running
+        with lock:
+            running += 1
+            seen.append((threading.current_thread().name, running))
+        try:
+            return real_read(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    headers = {"X-API-Key": RIGHT}
+    plan = {"grant_dkk": 2_400_000, "as_of": "2026-03-01", "items": [
+        {"description": "Meritpædagoguddannelse for fire medhjælpere", "amount_dkk": 1_600_000},
+        {"description": "Masteruddannelse i ledelse", "amount_dkk": 90_000}]}
+
+    def client(kind: str, n: int) -> list[int]:
+        codes = []
+        # Not entered: its lifespan's end would shut the shared answer pool down.
+        c = TestClient(app, raise_server_exceptions=False)
+        for i in range(3):
+            q = {"question": f"Kan vi bruge puljen på kursus nummer {n}-{i}?"}
+            if kind == "ask":
+                r = c.post("/v1/ask", headers=headers, json=q)
+            elif kind == "stream":
+                r = c.post("/v1/ask/stream", headers=headers, json=q)
+                assert "event: answer" in r.text
+            else:
+                r = c.post("/v1/plans/check", headers=headers, json=plan)
+            codes.append(r.status_code)
+        return codes
+
+    reader.read = read  # type: ignore[method-assign]
+    try:
+        with ThreadPoolExecutor(max_workers=9) as pool:
+            futures = [pool.submit(client, kind, n) for n, kind in
+                       enumerate(["ask", "stream", "plan"] * 3)]
+            codes = [code for f in futures for code in f.result()]
+    finally:
+        del reader.read
+        app.state.answerers.shutdown()
+    names = {name for name, _ in seen}
+    print(f"\n{len(seen)} læsninger på {sorted(names)}, højst {max(r for _, r in seen)} ad gangen")
+    assert codes == [200] * 27
+    assert all(name.startswith("answer") for name in names), names
+    assert max(r for _, r in seen) <= 2

@@ -57,8 +57,8 @@ class KeyRing:
 
 
 class Limits:
-    """Each client's allowance (``per_minute`` requests in any minute) and each address's
-    budget of failed authentications, kept by the ``limits`` library.
+    """Each client's allowance (``per_minute`` requests a minute) and each address's budget
+    of failed authentications, counted over a sliding minute by the ``limits`` library.
 
     Its memory storage (``memory://``, the default) drops a bucket once its window has
     passed, so a stream of new clients costs nothing lasting; ``redis://host:6379`` shares
@@ -83,7 +83,7 @@ class Limits:
     def take(self, client: str) -> None:
         """Use one request of the client's allowance, or raise a 429 problem."""
         if not self._window.hit(self.requests, bucket(client)):
-            raise self._refusal(self.requests, bucket(client))
+            raise self._refusal(self.requests, bucket(client), "For mange forespørgsler")
 
     def authenticate(self, address: str, check: Callable[[], str]) -> str:
         """``check()`` (the key comparison), unless the address has used its budget of
@@ -91,18 +91,18 @@ class Limits:
         where = bucket(address)
         with self._auth:
             if not self._window.test(self.failures, where):
-                raise self._refusal(self.failures, where)
+                raise self._refusal(self.failures, where,
+                                    "For mange forkerte API-nøgler fra denne adresse")
             try:
                 return check()
             except Problem:
                 self._window.hit(self.failures, where)
                 raise
 
-    def _refusal(self, item: RateLimitItem, where: str) -> Problem:
+    def _refusal(self, item: RateLimitItem, where: str, why: str) -> Problem:
         reset = self._window.get_window_stats(item, where).reset_time
         wait = max(1, math.ceil(reset - time.time()))
-        return Problem(429, "rate-limited",
-                       f"For mange forespørgsler; prøv igen om {seconds(wait)}.",
+        return Problem(429, "rate-limited", f"{why}; prøv igen om {seconds(wait)}.",
                        headers={"Retry-After": str(wait)})
 
 

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     cors_origins: str = ""  # comma-separated intranet origins, e.g. https://intra.kk.dk
     max_body_bytes: int = Field(default=64_000, ge=1_000)
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    # Wrong or missing keys an address may present in a minute; after that every request
+    # from it gets 429 until the minute has passed (so a key cannot be guessed quickly).
+    auth_failures_per_minute: int = Field(default=10, ge=1)
+    # Where the counts behind both limits live: memory (one process; expired counts are
+    # dropped) or, when several workers or machines serve, a shared Redis
+    # ("redis://host:6379", needs the redis package: pip install 'limits[redis]').
+    rate_limit_storage: str = "memory://"
+    # How long /readyz reuses its check of the LLM endpoint, and how long one check waits.
+    llm_health_ttl_s: float = Field(default=30.0, ge=0)
+    llm_health_timeout_s: float = Field(default=2.0, gt=0)
     # Seconds between keep-alive comments on /v1/ask/stream, so that proxies and browsers
     # do not close a stream that waits for the LLM.
     stream_ping_s: float = Field(default=15.0, gt=0)

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
+from assistant.api.security import seconds
 from assistant.config import Settings
 from assistant.index import SearchIndex
 from assistant.service import Assistant
@@ -337,24 +338,21 @@ def test_a_body_that_is_not_a_json_object_names_no_numbered_field(
     assert not any(ch.isdigit() for e in body["errors"] for ch in e["felt"])
 
 
-def test_rate_limit_says_1_sekund_and_the_page_may_read_retry_after(
+def test_rate_limit_says_when_to_retry_and_the_page_may_read_retry_after(
         settings: Settings, bot: Assistant, tmp_path: Path) -> None:
+    # The minute slides: Retry-After is when it lets one more request through.
     with _client(settings, bot, tmp_path, rate_limit_per_minute=60) as c:
         for _ in range(60):
             c.get("/v1/documents", headers=HEADERS)
         r = c.get("/v1/documents", headers={**HEADERS, "Origin": ORIGIN})
         body = _is_problem(r, 429)
-        assert r.headers["Retry-After"] == "1"
-        assert body["detail"].endswith("prøv igen om 1 sekund.")
+        wait = int(r.headers["Retry-After"])
+        assert 1 <= wait <= 60
+        assert body["detail"].endswith(f"prøv igen om {seconds(wait)}.")
         exposed = {h.strip().lower() for h in
                    r.headers["access-control-expose-headers"].split(",")}
         assert {"retry-after", "x-request-id"} <= exposed
         assert r.headers["access-control-allow-origin"] == ORIGIN
-    with _client(settings, bot, tmp_path, rate_limit_per_minute=20) as c:
-        for _ in range(21):
-            r = c.get("/v1/documents", headers=HEADERS)
-        assert r.status_code == 429 and r.headers["Retry-After"] == "3"
-        assert r.json()["detail"].endswith("prøv igen om 3 sekunder.")
 
 
 def test_cors_preflight_allows_what_a_browser_client_sends(client: TestClient) -> None:

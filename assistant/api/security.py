@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -16,6 +17,9 @@ from fastapi.security import (
     HTTPAuthorizationCredentials,
     HTTPBearer,
 )
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from assistant.api.problems import Problem, problem_response
 
@@ -52,29 +56,64 @@ class KeyRing:
         return found
 
 
-class RateLimiter:
-    """A token bucket per client: ``per_minute`` requests a minute, bursts up to that."""
+class Limits:
+    """Each client's allowance (``per_minute`` requests a minute) and each address's budget
+    of failed authentications, counted over a sliding minute by the ``limits`` library.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+    Its memory storage (``memory://``, the default) drops a bucket once its window has
+    passed, so a stream of new clients costs nothing lasting; ``redis://host:6379`` shares
+    the counts between workers and machines. Buckets are keyed by a fixed-size hash, never
+    by the raw string a client sent.
+    """
+
+    def __init__(self, per_minute: int, failures_per_minute: int,
+                 storage_uri: str = "memory://", window_s: int = 60) -> None:
+        self.storage = storage_from_string(storage_uri)
+        # A sliding window of two counters per bucket: fixed memory per client, counts
+        # that expire (the moving window's memory storage keeps an emptied bucket's name
+        # forever), and Redis supports it.
+        self._window = SlidingWindowCounterRateLimiter(self.storage)
+        self.requests = RateLimitItemPerSecond(per_minute, window_s, namespace="requests")
+        self.failures = RateLimitItemPerSecond(failures_per_minute, window_s,
+                                               namespace="auth-failures")
+        # Check, compare and count one failure at a time, so that concurrent guesses from
+        # one address cannot all pass the check before the first failure is counted.
+        self._auth = threading.Lock()
 
     def take(self, client: str) -> None:
         """Use one request of the client's allowance, or raise a 429 problem."""
-        with self._lock:
-            now = self.clock()
-            tokens, last = self._buckets.get(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens < 1.0:
-                wait = max(1, int((1.0 - tokens) / self.rate + 0.999))
-                self._buckets[client] = (tokens, now)
-                raise Problem(429, "rate-limited",
-                              f"For mange forespørgsler; prøv igen om {seconds(wait)}.",
-                              headers={"Retry-After": str(wait)})
-            self._buckets[client] = (tokens - 1.0, now)
+        if not self._window.hit(self.requests, bucket(client)):
+            raise self._refusal(self.requests, bucket(client), "For mange forespørgsler")
+
+    def authenticate(self, address: str, check: Callable[[], str]) -> str:
+        """``check()`` (the key comparison), unless the address has used its budget of
+        failures (429, before any key is compared); a 401 from it counts a failure."""
+        where = bucket(address)
+        with self._auth:
+            if not self._window.test(self.failures, where):
+                raise self._refusal(self.failures, where,
+                                    "For mange forkerte API-nøgler fra denne adresse")
+            try:
+                return check()
+            except Problem:
+                self._window.hit(self.failures, where)
+                raise
+
+    def _refusal(self, item: RateLimitItem, where: str, why: str) -> Problem:
+        reset = self._window.get_window_stats(item, where).reset_time
+        wait = max(1, math.ceil(reset - time.time()))
+        return Problem(429, "rate-limited", f"{why}; prøv igen om {seconds(wait)}.",
+                       headers={"Retry-After": str(wait)})
+
+
+def bucket(identity: str) -> str:
+    """A fixed-size name for a client's bucket: whatever a client sends, a bucket costs
+    the same.
+
+    >>> len(bucket("x" * 50_000)) == len(bucket("open:127.0.0.1")) == 32
+    True
+    """
+    return hashlib.blake2b(identity.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 def seconds(n: int) -> str:
@@ -109,12 +148,18 @@ BearerKey = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 
 def client_of(request: Request, presented: str | None, where: str = "headeren X-API-Key"
               ) -> str:
-    """The caller: the API key's name (checked), or in open mode the caller's address."""
+    """The caller: the API key's name (checked), or in open mode the caller's address.
+
+    An address that has presented ``PULJE_AUTH_FAILURES_PER_MINUTE`` wrong or missing keys
+    within a minute gets 429 for every request until that minute has passed, a correct key
+    included: otherwise the 429 and the 200 would tell a guesser which guess was right.
+    """
     ring: KeyRing = request.app.state.keys
-    name = ring.client(presented, where)
-    if name == OPEN_CLIENT and request.client:
-        return f"{OPEN_CLIENT}:{request.client.host}"
-    return name
+    address = request.client.host if request.client else ""
+    if ring.open:
+        return f"{OPEN_CLIENT}:{address}" if request.client else OPEN_CLIENT
+    limits: Limits = request.app.state.limiter
+    return limits.authenticate(address, lambda: ring.client(presented, where))
 
 
 def authorise(request: Request, key: HeaderKey) -> str:

@@ -28,8 +28,8 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import Future
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -131,13 +131,16 @@ async def _open(request: Request, bot: Assistant, client: str, question: str,
 
 async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str
                ) -> AsyncIterator[ServerSentEvent]:
-    """The events, each read from the assistant on the answer threads; stops (and closes
-    the assistant's iterator, and with it the model's connection) when cancelled."""
+    """The events, read from the assistant by one job in the answer queue (as /v1/ask's
+    answer is computed by one), so that a stream waits its turn once instead of queueing
+    again for every word; when the client goes away the job reads no further event and
+    closes the assistant's iterator (and with it the model's connection)."""
     metrics: Metrics = request.app.state.metrics
     store: Store = request.app.state.store
     executor = request.app.state.answerers
     loop = asyncio.get_running_loop()
-    pending: Future[Any] | None = None
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    gone = threading.Event()
     completed = False
     n = 0
 
@@ -147,14 +150,33 @@ async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str
         return ServerSentEvent(json.dumps(data, ensure_ascii=False, default=str),
                                event=name, id=str(n), sep=SEP)
 
+    def hand_over(item: Any) -> None:
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+        except RuntimeError:  # the event loop has closed: nobody is reading
+            gone.set()
+
+    def read_all() -> None:
+        try:
+            while not gone.is_set():
+                item = next(events, _END)
+                hand_over(item)
+                if item is _END:
+                    break
+        except Exception as exc:
+            hand_over(_Failed(exc))
+        finally:
+            _close(events)
+
     metrics.streams.inc()
+    executor.submit(read_all)
     try:
         while True:
-            pending = executor.submit(next, events, _END)
-            item = await asyncio.wrap_future(pending)
-            pending = None
+            item = await queue.get()
             if item is _END:
                 break
+            if isinstance(item, _Failed):
+                raise item.error
             kind, value = item
             if kind == "delta":
                 yield event("delta", {"text": value})
@@ -183,12 +205,16 @@ async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str
         metrics.streams.dec()
         if not completed:
             metrics.stream_disconnects.inc()
-        # Close the assistant's iterator once no thread is inside it: at once, or when
-        # the read in flight (a token from the model) returns. No further read is made.
-        if pending is not None:
-            pending.add_done_callback(lambda _: _close(events))
-        else:
-            _close(events)
+        # The reading job stops at its next event (at once, or when the model's token in
+        # flight arrives) and closes the iterator itself: no further read is made.
+        gone.set()
+
+
+class _Failed:
+    """An exception raised while reading the events, handed over to the stream."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 def _close(events: Iterator[Any]) -> None:

@@ -218,9 +218,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
                   "det indlejrede indeks ejes af én proces.")
         return 2
     logging.getLogger("assistant").setLevel(logging.INFO)
+    # The h11 protocol with the header limit and deadline (httptools has no header limit);
+    # it also applies the proxy trust, which is passed here too for uvicorn's own records.
+    proxies = settings.proxies()
     uvicorn.run("assistant.api.app:app_factory", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info", access_log=False,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, http="assistant.api.protocol:Protocol",
+                h11_max_incomplete_event_size=settings.max_header_bytes,
+                timeout_keep_alive=settings.keep_alive_s,
+                limit_concurrency=settings.limit_concurrency,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     return 0
 
 

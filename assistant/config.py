@@ -76,6 +76,18 @@ class Settings(BaseSettings):
     database_url: str = ""
     retention_days: int = Field(default=90, ge=1)
 
+    # The HTTP server (assistant/api/protocol.py, assistant/api/guards.py). Host names the
+    # API answers to (the Host header; a wrong one gets a 400): set the intranet name here.
+    allowed_hosts: str = "127.0.0.1,localhost,::1"
+    # Addresses (or networks, 10.0.0.0/8) of reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed; empty: no one's, the socket's peer is the client.
+    trusted_proxies: str = ""
+    max_header_bytes: int = Field(default=32_768, ge=4_096)  # request line + headers
+    header_timeout_s: float = Field(default=10.0, gt=0)  # to receive the request headers
+    body_timeout_s: float = Field(default=10.0, gt=0)  # longest pause within a body
+    keep_alive_s: int = Field(default=5, ge=1)  # an idle connection is closed after this
+    limit_concurrency: int = Field(default=200, ge=1)  # connections + requests; more: 503
+
     # The trained understanding model and the e5 vectors of its examples (keyed by the
     # example bank and the model, so a shared directory is safe); empty: data_dir.
     understanding_dir: Path | None = None
@@ -101,6 +113,14 @@ class Settings(BaseSettings):
             name, sep, key = item.partition(":")
             out[name if sep else f"key{i + 1}"] = key if sep else name
         return out
+
+    def hosts(self) -> list[str]:
+        """Allowed Host names; IPv6 literals bracketed, as they appear in the header."""
+        out = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        return [f"[{h}]" if ":" in h and not h.startswith("[") else h for h in out]
+
+    def proxies(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]

@@ -20,6 +20,8 @@ from tests.servers import CORPUS, Server, free_port, start_api, stop
 # the project's, which `pulje index` and the eval suite use too. Trained once, not per test.
 os.environ.setdefault("PULJE_UNDERSTANDING_DIR",
                       str(Path(__file__).resolve().parents[1] / "data" / "understanding"))
+# Starlette's TestClient sends Host: testserver, which the API's Host check must allow.
+os.environ.setdefault("PULJE_ALLOWED_HOSTS", "127.0.0.1,localhost,::1,testserver")
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,9 @@ def _client(settings: Settings, bot: Assistant, tmp: Path, **overrides: Any) -> 
     s = settings.model_copy(update={"api_keys": f"intranet:{KEY}", "cors_origins": ORIGIN,
                                     **overrides})
     store = Store(f"sqlite:///{tmp / 'pulje.sqlite3'}")
-    return TestClient(create_app(s, assistant=bot, store=store), raise_server_exceptions=False)
+    # From loopback: open mode refuses other clients (TestClient's default is "testclient").
+    return TestClient(create_app(s, assistant=bot, store=store), raise_server_exceptions=False,
+                      client=("127.0.0.1", 50000))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from assistant.answer import Answer, DocumentRef
-from assistant.api import docs_assets, observability, problems, streaming
+from assistant.api import docs_assets, guards, observability, problems, streaming
 from assistant.api.health import CorpusFingerprint, LlmHealth
 from assistant.api.problems import Problem
 from assistant.api.schemas import (
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                            allow_methods=["GET", "POST"], allow_headers=CORS_REQUEST_HEADERS,
                            expose_headers=CORS_EXPOSED_HEADERS, max_age=600)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    guards.install(app, settings)  # Host check, open mode's loopback rule, body deadline
     # Outermost: sees every response, 413s and CORS refusals included.
     app.add_middleware(observability.Observability, metrics=app.state.metrics)
 

@@ -28,10 +28,15 @@ TYPE_BASE = "tag:puljeassistenten,2026:problem:"
 _TITLES = {
     400: "Ugyldig forespørgsel", 401: "Manglende eller forkert API-nøgle",
     403: "Adgang nægtet", 404: "Findes ikke", 405: "Metoden er ikke tilladt",
-    413: "Forespørgslen er for stor", 415: "Forkert indholdstype",
+    408: "Forespørgslen kom ikke i tide", 413: "Forespørgslen er for stor",
+    415: "Forkert indholdstype", 431: "Headerne er for store",
     422: "Ugyldige data", 429: "For mange forespørgsler",
     500: "Intern fejl", 503: "Tjenesten er ikke klar",
 }
+
+
+def title_for(status: int) -> str:
+    return _TITLES.get(status, "Fejl")
 
 
 class Problem(Exception):
@@ -174,6 +179,33 @@ def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
+def body_problem(cause: BaseException, request: Request) -> JSONResponse:
+    """FastAPI answers every failure to read or decode a body with one English 400 ("There
+    was an error parsing the body"); this is the Danish answer for its cause: a problem
+    raised while receiving (a stalled body's 408), the body limit's 413, or a 400 that
+    says what was wrong with the bytes."""
+    from assistant.api.security import _TooLarge  # security imports this module
+
+    path = request.url.path
+    if isinstance(cause, Problem):
+        return problem_response(cause.status, cause.slug, cause.detail, cause.title,
+                                instance=path, headers=cause.headers, **cause.extra)
+    if isinstance(cause, _TooLarge):
+        limit = request.app.state.settings.max_body_bytes
+        return problem_response(413, "too-large", f"Indholdet må højst være {limit} bytes.",
+                                instance=path)
+    if isinstance(cause, UnicodeDecodeError):
+        detail = "Indholdet er ikke gyldig UTF-8."
+    elif isinstance(cause, RecursionError):
+        detail = "Indholdet er ikke gyldig JSON: det er indlejret for dybt."
+    elif isinstance(cause, ValueError) and "digits" in str(cause):
+        detail = "Indholdet er ikke gyldig JSON: et tal har for mange cifre."
+    else:
+        detail = "Indholdet er ikke gyldig JSON."
+    return problem_response(400, "malformed-json", detail, instance=path,
+                            errors=[{"felt": WHOLE_BODY, "fejl": detail, "type": "json_invalid"}])
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem document."""
 
@@ -197,6 +229,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            return body_problem(exc.__cause__, request)
         detail = {404: "Adressen findes ikke i API'et.",
                   405: "Metoden er ikke tilladt på denne adresse."}.get(
             exc.status_code, str(exc.detail))

@@ -14,12 +14,13 @@ import re
 from dataclasses import replace
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.answer import CitationOut, Citations
 from assistant.format import format_dkk
 from assistant.index import SearchIndex
 from assistant.jsontypes import Amount, IsoDate
+from assistant.questions import clean_text
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
@@ -64,6 +65,17 @@ class PlanItem(BaseModel):
         default=None, description="Forløbets eller udgiftens type; udelades den, læses den "
                                   "af beskrivelsen")
     amount_dkk: Amount = Field(ge=0, le=MAX_DKK, description="Beløbet i kroner")
+
+    @field_validator("description")
+    @classmethod
+    def _cleaned(cls, text: str) -> str:
+        """The description as a question is cleaned (questions.clean_text): a look-alike
+        letter or an invisible character must not turn a master's degree into an unknown
+        line, and the result echoes the text that was judged."""
+        text = clean_text(text, "Beskrivelsen")
+        if not text.strip():
+            raise ValueError("Beskrivelsen er tom; skriv, hvad pengene skal bruges til.")
+        return text
 
 
 class Plan(BaseModel):

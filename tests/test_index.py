@@ -118,8 +118,10 @@ def test_scrambled_vectors_are_rebuilt_not_served(small_corpus: Path, tmp_path: 
     data = tmp_path / "data"
     first = load_index(_settings(small_corpus, data))
     clean = _answers(first)
+    assert first.vectors_intact()
     _scramble(first.collection)
     assert _answers(first) != clean  # the attack changes what retrieval finds
+    assert not first.vectors_intact()  # what a readiness probe can ask
     again = load_index(_settings(small_corpus, data))
     assert again.built, "forvanskede vektorer blev serveret"
     assert _answers(again) == clean

@@ -2,7 +2,10 @@
 
 The dense part is keyed by a hash of corpus + chunker + embedding model. Unchanged input
 reuses what is on disk (or on the Chroma server); changed input builds a new index; a
-corrupt or incomplete index is rebuilt, never served.
+corrupt or incomplete index is rebuilt, never served. Ids and counts are not enough to tell:
+vectors overwritten in place (through Chroma, or by a disk fault: SQLite keeps no page
+checksums) pass both, so each load also compares a sha256 of the stored vectors with the
+one taken at build time and re-embeds a few random sentences.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import random
 import shutil
 import tempfile
 import time
@@ -38,6 +42,10 @@ from assistant.passages import (
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 _BATCH = 16
+_ADD = 512  # vectors per add() call, well under Chroma's batch limit
+_SAMPLE = 4  # sentences re-embedded at each load: ~0.1 s on an idle core
+_MIN_COSINE = 0.99  # a re-embedded sentence against its stored vector
+_CHECKSUM = "pulje:vectors_sha256"  # in server mode, where no marker is kept
 
 
 @dataclass
@@ -56,6 +64,17 @@ class SearchIndex:
     corpus_hash: str
     built: bool  # True when this call embedded the passages, False when it reused them
     units: list[SentenceUnit] = field(default_factory=list)  # every sentence, in order
+    vectors_sha256: str = ""  # of the vectors as built, in ``units`` order
+
+    def vectors_intact(self) -> bool:
+        """Whether the collection still holds the vectors this index was built with: one
+        read of every vector and a sha256 (about 10 ms for 500 sentences), cheap enough for
+        a readiness probe; a Chroma server can be written to while the API runs."""
+        try:
+            return vectors_digest(_stored_vectors(self.collection, self.units)) == \
+                self.vectors_sha256
+        except Exception:
+            return False
 
     def passage_positions(self, row: int) -> list[int]:
         """Where the sentences of one passage are in ``units``, in reading order."""
@@ -72,17 +91,18 @@ class SearchIndex:
         stored vectors, read from the collection once)."""
         matrix = self.__dict__.get("_matrix")
         if matrix is None:
-            ids = [u.id for u in self.units]
             try:
-                got = self.collection.get(ids=ids, include=["embeddings"])
+                matrix = _stored_vectors(self.collection, self.units)
             except Exception as exc:
                 raise IndexUnavailableError(f"Chroma kunne ikke læses: {exc}") from exc
-            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
-            matrix = np.asarray([by_id[i] for i in ids], dtype=np.float32)
-            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-            self.__dict__["_matrix"] = matrix
+            self._keep_matrix(matrix)
+            matrix = self.__dict__["_matrix"]
         vec = np.asarray(self._embed(query), dtype=np.float32)
         return np.asarray(matrix @ (vec / (np.linalg.norm(vec) + 1e-12)))
+
+    def _keep_matrix(self, vectors: np.ndarray) -> None:
+        self.__dict__["_matrix"] = vectors / (
+            np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
 
     def clear_cache(self) -> None:
         """Forget embedded questions (benchmarks time real embedding)."""
@@ -150,13 +170,13 @@ def load_index(settings: Settings, progress: Progress | None = None) -> SearchIn
     key = index_key(corpus_hash, embeddings.model_id)
     units = [u for p in passages for u in sentence_units(p)]
     if settings.chroma_url:
-        collection, built = _server_collection(settings.chroma_url, key, units, embeddings,
-                                               progress)
+        collection, built, vectors = _server_collection(settings.chroma_url, key, units,
+                                                        embeddings, progress)
     else:
-        collection, built = _local_collection(settings.data_dir, key, units, embeddings,
-                                              progress)
+        collection, built, vectors = _local_collection(settings.data_dir, key, units,
+                                                       embeddings, progress)
     search_texts = [p.search_text() for p in passages]
-    return SearchIndex(
+    index = SearchIndex(
         documents={d.id: d for d in docs},
         passages=passages,
         rows={p.id: i for i, p in enumerate(passages)},
@@ -169,7 +189,19 @@ def load_index(settings: Settings, progress: Progress | None = None) -> SearchIn
         corpus_hash=corpus_hash,
         built=built,
         units=units,
+        vectors_sha256=vectors_digest(vectors),
     )
+    index._keep_matrix(vectors)  # read for the check; sentence selection needs them too
+    return index
+
+
+def vectors_digest(vectors: np.ndarray) -> str:
+    """sha256 of the vectors as little-endian float32 (what Chroma stores), row by row.
+
+    >>> vectors_digest(np.zeros((1, 2)))[:12]
+    'af5570f5a181'
+    """
+    return hashlib.sha256(np.ascontiguousarray(vectors, dtype="<f4").tobytes()).hexdigest()
 
 
 def _chroma_settings() -> Any:
@@ -182,38 +214,76 @@ def _collection_name(key: str) -> str:
     return f"pulje-{key[:24]}"
 
 
-def _create_collection(client: Any, name: str) -> Any:
-    # No embedding function: Chroma's default one downloads a model. Vectors are ours.
-    return client.create_collection(name, embedding_function=None, metadata=dict(HNSW))
-
-
-def _fill(collection: Any, units: list[SentenceUnit], embeddings: Any,
-          progress: Progress | None) -> None:
-    total = len(units)
+def _embed_all(units: list[SentenceUnit], embeddings: Any,
+               progress: Progress | None) -> np.ndarray:
+    total, parts = len(units), []
     for i in range(0, total, _BATCH):
-        batch = units[i : i + _BATCH]
-        vectors = embeddings.embed_documents([u.embed_text for u in batch])
+        parts.append(embeddings.embed_documents([u.embed_text for u in units[i : i + _BATCH]]))
+        if progress:
+            progress(min(i + _BATCH, total), total)
+    return np.asarray([v for part in parts for v in part], dtype=np.float32)
+
+
+def _build(client: Any, name: str, units: list[SentenceUnit], embeddings: Any,
+           progress: Progress | None) -> tuple[Any, np.ndarray]:
+    """A new collection holding the units' vectors; returns them as Chroma gives them back.
+
+    The checksum is taken over that read-back, not over the vectors sent: for a cosine
+    space Chroma keeps them normalised and returns some components one float32 step off."""
+    vectors = _embed_all(units, embeddings, progress)
+    # No embedding function: Chroma's default one downloads a model. Vectors are ours.
+    collection = client.create_collection(name, embedding_function=None, metadata=dict(HNSW))
+    for i in range(0, len(units), _ADD):
+        batch = units[i : i + _ADD]
         collection.add(
             ids=[u.id for u in batch],
-            embeddings=vectors,
+            embeddings=vectors[i : i + _ADD].tolist(),
             metadatas=[{"passage_id": u.passage_id, "start": u.start, "end": u.end}
                        for u in batch],
         )
-        if progress:
-            progress(min(i + _BATCH, total), total)
+    return collection, _stored_vectors(collection, units)
 
 
-def _is_complete(collection: Any, units: list[SentenceUnit]) -> bool:
-    expected = {u.id for u in units}
-    try:
-        got = collection.get(ids=sorted(expected), include=[])
-    except Exception:
-        return False
-    return set(got["ids"]) == expected and collection.count() == len(expected)
+def _stored_vectors(collection: Any, units: list[SentenceUnit]) -> np.ndarray:
+    """Every unit's stored vector, in ``units`` order; ValueError if any is missing or the
+    collection holds more."""
+    ids = [u.id for u in units]
+    got = collection.get(ids=ids, include=["embeddings"])
+    by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+    if len(by_id) != len(ids) or collection.count() != len(ids):
+        raise ValueError("samlingen er ufuldstændig")
+    return np.asarray([by_id[i] for i in ids], dtype=np.float32)
+
+
+def _verified(collection: Any, units: list[SentenceUnit], digest: str | None,
+              embeddings: Any) -> np.ndarray:
+    """The stored vectors, once they are shown to be the ones built; ValueError if not.
+
+    The checksum catches any changed byte; the re-embedded sample catches a checksum
+    rewritten along with the vectors (both live in a Chroma server) and a model whose
+    output changed under the same id, and the search with stored vectors checks the HNSW
+    index that queries use, which is kept apart from the vectors ``get`` returns."""
+    vectors = _stored_vectors(collection, units)
+    if not digest or vectors_digest(vectors) != digest:
+        raise ValueError("vektorerne har ikke den kontrolsum, de blev bygget med")
+    picks = random.SystemRandom().sample(range(len(units)), min(_SAMPLE, len(units)))
+    fresh = np.asarray(embeddings.embed_documents([units[i].embed_text for i in picks]),
+                       dtype=np.float32)
+    stored = vectors[picks]
+    cosines = np.sum(fresh * stored, axis=1) / (
+        np.linalg.norm(fresh, axis=1) * np.linalg.norm(stored, axis=1) + 1e-12)
+    if float(cosines.min()) < _MIN_COSINE:
+        raise ValueError(f"en sætning gen-indlejret ligner sin gemte vektor med kun "
+                         f"cosinus {float(cosines.min()):.3f}")
+    found = collection.query(query_embeddings=stored.tolist(), n_results=1,
+                             include=["distances"])
+    if max(float(d[0]) for d in found["distances"]) > 1e-3:
+        raise ValueError("søgningen finder ikke de gemte vektorer")
+    return vectors
 
 
 def _local_collection(data_dir: Path, key: str, units: list[SentenceUnit], embeddings: Any,
-                      progress: Progress | None) -> tuple[Any, bool]:
+                      progress: Progress | None) -> tuple[Any, bool, np.ndarray]:
     import chromadb
 
     home = data_dir / "index" / key[:24]
@@ -226,9 +296,9 @@ def _local_collection(data_dir: Path, key: str, units: list[SentenceUnit], embed
             client = chromadb.PersistentClient(path=str(home / meta["dir"]),
                                                settings=_chroma_settings())
             collection = client.get_collection(_collection_name(key))
-            if _is_complete(collection, units):
-                return collection, False
-            raise ValueError("samlingen er ufuldstændig")
+            # The checksum is taken from our marker, outside Chroma's files.
+            vectors = _verified(collection, units, meta.get("vectors_sha256"), embeddings)
+            return collection, False, vectors
         except Exception as exc:
             log.warning("Indekset i %s kan ikke bruges (%s); det bygges igen.", home, exc)
     # Every build gets a directory of its own and the marker is replaced atomically once
@@ -239,8 +309,8 @@ def _local_collection(data_dir: Path, key: str, units: list[SentenceUnit], embed
     try:
         started = time.perf_counter()
         client = chromadb.PersistentClient(path=str(build), settings=_chroma_settings())
-        collection = _create_collection(client, _collection_name(key))
-        _fill(collection, units, embeddings, progress)
+        collection, vectors = _build(client, _collection_name(key), units, embeddings,
+                                     progress)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
@@ -248,16 +318,17 @@ def _local_collection(data_dir: Path, key: str, units: list[SentenceUnit], embed
     tmp_marker.write_text(json.dumps({
         "key": key, "dir": build.name, "model": embeddings.model_id,
         "sentences": len(units), "seconds": round(time.perf_counter() - started, 2),
+        "vectors_sha256": vectors_digest(vectors),
     }), encoding="utf-8")
     os.replace(tmp_marker, marker)
     for old in home.glob("build-*"):
         if old != build:
             shutil.rmtree(old, ignore_errors=True)
-    return collection, True
+    return collection, True, vectors
 
 
 def _server_collection(url: str, key: str, units: list[SentenceUnit], embeddings: Any,
-                       progress: Progress | None) -> tuple[Any, bool]:
+                       progress: Progress | None) -> tuple[Any, bool, np.ndarray]:
     import chromadb
 
     parsed = urlparse(url)
@@ -275,11 +346,19 @@ def _server_collection(url: str, key: str, units: list[SentenceUnit], embeddings
     name = _collection_name(key)
     try:
         collection = client.get_collection(name)
-        if _is_complete(collection, units):
-            return collection, False
-        client.delete_collection(name)
     except Exception:
         pass  # missing: build it below
-    collection = _create_collection(client, name)
-    _fill(collection, units, embeddings, progress)
-    return collection, True
+    else:
+        try:
+            digest = (collection.metadata or {}).get(_CHECKSUM)
+            return collection, False, _verified(collection, units, digest, embeddings)
+        except Exception as exc:
+            log.warning("Samlingen %s på %s kan ikke bruges (%s); den bygges igen.",
+                        name, url, exc)
+        client.delete_collection(name)
+    collection, vectors = _build(client, name, units, embeddings, progress)
+    # Chroma refuses metadata that names the distance again, and keeps it in the
+    # collection's configuration anyway.
+    collection.modify(metadata={**{k: v for k, v in HNSW.items() if k != "hnsw:space"},
+                                _CHECKSUM: vectors_digest(vectors)})
+    return collection, True, vectors

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
-from assistant.config import Settings
-from assistant.index import SearchIndex, load_index
+import chromadb
+import numpy as np
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.index import SearchIndex, _chroma_settings, _collection_name, load_index
 
 
 def _settings(corpus: Path, data: Path) -> Settings:
@@ -88,3 +94,101 @@ def test_the_dense_search_is_exhaustive_and_repeatable(index: SearchIndex) -> No
     matrix = np.array(everything["embeddings"])
     exact = np.argsort(-(matrix @ vec / np.linalg.norm(matrix, axis=1) / np.linalg.norm(vec)))
     assert got["ids"][0] == [everything["ids"][i] for i in exact[:20]]
+
+
+QUESTIONS = ["Hvor mange penge er der afsat til puljen?", "Kan vi betale AMU-kurser?",
+             "Hvor meget får København fra puljen?", "Hvem kan søge puljen?",
+             "Kan pædagogmedhjælpere tage AMU-kurser?", "Hvornår blev rammerne fastlagt?"]
+
+
+def _answers(index: SearchIndex) -> list[list[int]]:
+    return [[row for row, _ in index.dense_search(q, 3)] for q in QUESTIONS]
+
+
+def _scramble(collection: Any, seed: int = 7) -> None:
+    """Random vectors of the right dimension over every stored one, through the client: what
+    a writer with access to Chroma (or a bad restore) can do without changing ids or count."""
+    got = collection.get(include=["embeddings"])
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=np.asarray(got["embeddings"]).shape)
+    collection.update(ids=got["ids"], embeddings=noise.tolist())
+
+
+def test_scrambled_vectors_are_rebuilt_not_served(small_corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = load_index(_settings(small_corpus, data))
+    clean = _answers(first)
+    assert first.vectors_intact()
+    _scramble(first.collection)
+    assert _answers(first) != clean  # the attack changes what retrieval finds
+    assert not first.vectors_intact()  # what a readiness probe can ask
+    again = load_index(_settings(small_corpus, data))
+    assert again.built, "forvanskede vektorer blev serveret"
+    assert _answers(again) == clean
+    assert not load_index(_settings(small_corpus, data)).built  # and the rebuild is kept
+
+
+def _flip_vectors_on_disk(build: Path, vectors: np.ndarray) -> int:
+    """Overwrite the bytes of stored vectors inside Chroma's files with random bytes, as a
+    disk fault would: SQLite keeps no checksum of its pages, so nothing else notices."""
+    rng = np.random.default_rng(3)
+    hits = 0
+    for f in [p for p in build.rglob("*") if p.is_file()]:
+        raw = bytearray(f.read_bytes())
+        for vec in vectors:
+            blob = vec.astype("<f4").tobytes()
+            at = raw.find(blob)
+            while at >= 0:
+                raw[at : at + len(blob)] = rng.integers(0, 256, len(blob), dtype=np.uint8).tobytes()
+                hits += 1
+                at = raw.find(blob, at + len(blob))
+        f.write_bytes(bytes(raw))
+    return hits
+
+
+_PROBE = """
+import json, sys
+from pathlib import Path
+from assistant.config import Settings
+from assistant.index import load_index
+from tests.test_index import _answers
+index = load_index(Settings(corpus_dir=Path(sys.argv[1]), data_dir=Path(sys.argv[2])))
+print(json.dumps({"built": index.built, "answers": _answers(index)}))
+"""
+
+
+def _probe(corpus: Path, data: Path) -> dict[str, Any]:
+    """load_index in a fresh process, as a restarted server does (Chroma caches clients
+    per path inside one process)."""
+    r = subprocess.run([sys.executable, "-c", _PROBE, str(corpus), str(data)],
+                       capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return dict(json.loads(r.stdout.strip().splitlines()[-1]))
+
+
+def test_vectors_corrupted_on_disk_are_rebuilt_not_served(small_corpus: Path,
+                                                          tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = _probe(small_corpus, data)
+    assert first["built"]
+    build = next((data / "index").rglob("build-*"))
+    meta = json.loads((build.parent / "current.json").read_text())
+    client = chromadb.PersistentClient(path=str(build), settings=_chroma_settings())
+    stored = client.get_collection(_collection_name(meta["key"])).get(include=["embeddings"])
+    vectors = np.asarray(stored["embeddings"], dtype=np.float32)
+    assert _flip_vectors_on_disk(build, vectors) >= len(vectors) // 2  # some span two pages
+    again = _probe(small_corpus, data)
+    assert again["answers"] == first["answers"]
+    assert again["built"], "vektorer ødelagt på disken blev serveret"
+
+
+def test_scrambled_vectors_on_a_chroma_server_are_rebuilt(chroma_server: str,
+                                                          small_corpus: Path,
+                                                          tmp_path: Path) -> None:
+    s = Settings(corpus_dir=small_corpus, data_dir=tmp_path / "data", chroma_url=chroma_server)
+    first = load_index(s)
+    clean = _answers(first)
+    _scramble(first.collection)
+    again = load_index(s)
+    assert again.built, "forvanskede vektorer på serveren blev serveret"
+    assert _answers(again) == clean

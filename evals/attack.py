@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -443,7 +444,7 @@ def scrambled_vectors(tmp: Path, data_dir: Path, clean: Api) -> Row:
     shutil.copytree(data_dir, copy)
     from assistant.index import _chroma_settings
 
-    cols = []
+    cols: list[Any] = []
     for store in (copy / "index").glob("*/build-*"):
         client = chromadb.PersistentClient(path=str(store), settings=_chroma_settings())
         cols += client.list_collections()

@@ -271,6 +271,17 @@ def test_not_ready_when_the_corpus_changed_under_the_index(
         assert r.json()["checks"]["index"] == "indekset svarer ikke til korpus"
 
 
+def test_not_ready_when_the_stored_vectors_are_not_those_built(
+        client: TestClient, bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe compares the stored vectors with the build's digest: a collection written
+    to behind the API's back (here: a digest that no longer matches) is "not ready"."""
+    monkeypatch.setattr(bot.index, "vectors_sha256", "0" * 64)
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["checks"]["index"] == "vektorerne er ændret"
+    monkeypatch.undo()
+    assert client.get("/readyz").status_code == 200
+
+
 def test_openapi_has_danish_examples_for_every_endpoint(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]

@@ -1,8 +1,8 @@
 """The API as users run it: ``pulje serve`` under uvicorn on loopback, over real HTTP.
 
-Also: schemathesis against the served OpenAPI description, a ``kill -9`` while feedback
-is being written (no acknowledged row may be lost), and the server on a real
-``chroma run`` server (server mode).
+Also: schemathesis against the served OpenAPI description, ``kill -9`` while feedback
+(and, over three rounds, answers too) is being written (no acknowledged row may be lost,
+the file stays whole), and the server on a real ``chroma run`` server (server mode).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -116,6 +118,89 @@ def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
     kept = Store(f"sqlite:///{server.db}").feedback_ids()
     assert len(acked) >= 50
     assert set(acked) <= kept, f"tabt: {sorted(set(acked) - kept)[:10]}"
+
+
+QUESTIONS = ["Kan vi betale vikarer?", "Kan vi finansiere en masteruddannelse?",
+             "Hvornår skal de længerevarende forløb være afsluttet?", "Kan vi betale AMU?"]
+
+
+def _load_until_killed(server: Server, answers: list[str], ratings: list[int]) -> None:
+    """Answers and ratings from four threads until some of each are acknowledged in this
+    round, then ``kill -9`` mid-load. Only what the server acknowledged is recorded."""
+    halt, start = threading.Event(), (len(answers), len(ratings))
+    h = {"X-API-Key": KEY}
+
+    def asker(n: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            while not halt.is_set():
+                try:
+                    r = c.post("/v1/ask", headers=h,
+                               json={"question": QUESTIONS[n % len(QUESTIONS)]})
+                except httpx.HTTPError:
+                    return
+                if r.status_code == 200:
+                    answers.append(r.json()["id"])
+                n += 1
+
+    def rater() -> None:
+        with httpx.Client(base_url=server.url, timeout=10) as c:
+            while not halt.is_set():
+                if not answers:
+                    time.sleep(0.05)
+                    continue
+                try:
+                    r = c.post("/v1/feedback", headers=h, json={
+                        "answer_id": answers[-1], "rating": "down", "comment": "tak"})
+                except httpx.HTTPError:
+                    return
+                if r.status_code == 201:
+                    ratings.append(r.json()["id"])
+
+    threads = [threading.Thread(target=asker, args=(i,)) for i in range(2)]
+    threads += [threading.Thread(target=rater) for _ in range(2)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 180
+    while (len(answers) - start[0] < 4 or len(ratings) - start[1] < 30) \
+            and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
+    halt.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answers) - start[0] >= 4 and len(ratings) - start[1] >= 30, "for lidt last"
+
+
+def test_kill_9_in_rounds_while_answering_and_rating_keeps_the_store_whole(
+        settings: Settings, index: SearchIndex, tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    answers: list[str] = []
+    ratings: list[int] = []
+    for n in range(3):  # the same SQLite file, started again after every kill
+        server = start_api(settings.data_dir, db, tmp_path / f"r{n}.log")
+        try:
+            _load_until_killed(server, answers, ratings)
+        finally:
+            stop(server)
+    server = start_api(settings.data_dir, db, tmp_path / "after.log")
+    try:
+        r = httpx.post(f"{server.url}/v1/ask", headers={"X-API-Key": KEY}, timeout=60,
+                       json={"question": QUESTIONS[0]})
+        assert r.status_code == 200
+        answers.append(r.json()["id"])
+    finally:
+        stop(server)
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        kept_answers = {row[0] for row in conn.execute("SELECT id FROM interactions")}
+        kept_ratings = {row[0] for row in conn.execute("SELECT id FROM feedback")}
+        orphans = conn.execute("SELECT count(*) FROM feedback WHERE answer_id NOT IN "
+                               "(SELECT id FROM interactions)").fetchone()[0]
+    assert set(answers) <= kept_answers, f"tabte svar: {set(answers) - kept_answers}"
+    assert set(ratings) <= kept_ratings, f"tabte vurderinger: {set(ratings) - kept_ratings}"
+    assert orphans == 0 and len(answers) > 12 and len(ratings) > 90
 
 
 def test_the_server_runs_on_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:

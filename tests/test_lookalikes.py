@@ -80,7 +80,9 @@ def test_the_redteam_plan_of_disguised_lines_holds(bot: Assistant) -> None:
 def test_the_api_refuses_a_plan_line_with_a_direction_override(
         bot: Assistant, settings: Settings, tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'pulje.sqlite3'}")
-    with TestClient(create_app(settings, assistant=bot, store=store)) as client:
+    # Open mode answers only loopback; TestClient calls itself "testclient".
+    with TestClient(create_app(settings, assistant=bot, store=store),
+                    client=("127.0.0.1", 50000)) as client:
         plan = {"grant_dkk": 2_400_000, "items": [
             {"description": "Mas\u202eret\u202cuddannelse", "amount_dkk": 100_000}]}
         r = client.post("/v1/plans/check", json=plan)

@@ -34,3 +34,15 @@ def test_a_refusal_names_its_fields(api_server: Server) -> None:
     with pytest.raises(ApiError) as caught:
         client.check_plan(0.0, ITEMS, "da", dt.date(2026, 8, 1))
     assert caught.value.status == 422 and "grant_dkk" in caught.value.fields
+
+
+def test_a_follow_up_after_a_long_answer_is_answered(api_server: Server) -> None:
+    """The chat sends its answers back as history; one over the API's 2,000 characters per
+    entry (a long overview) made the follow-up a 422 instead of an answer."""
+    client = ApiClient(api_server.url, KEY)
+    long_answer = "Puljen kan bruges til flere forløb. " + "Et forløb med kilde [1]. " * 120
+    assert len(long_answer) > 2000
+    answer = client.ask("og diplomuddannelser?", [
+        {"role": "user", "content": "Kan vi finansiere en masteruddannelse?"},
+        {"role": "assistant", "content": long_answer}], None, "da")
+    assert answer["resolved_question"] != "og diplomuddannelser?" and answer["answer"]

@@ -115,9 +115,24 @@ class ApiClient:
         return result
 
 
+# The API takes at most 20 history entries of at most 2,000 characters each.
+HISTORY_TURNS, HISTORY_CHARS = 20, 2000
+
+
+def _fits(text: str, limit: int = HISTORY_CHARS) -> str:
+    """A history entry within the API's limit: a long overview answer must not make the
+    follow-up fail; its opening (verdict and reason) is what a follow-up refers to.
+
+    >>> _fits("Ja. " + "ord " * 600)[-4:], len(_fits("Ja. " + "ord " * 600)) <= 2000
+    (' ord', True)
+    """
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
+
+
 def _ask_body(question: str, history: list[dict[str, str]], as_of: dt.date | None,
               lang: str | None) -> dict[str, Any]:
-    body: dict[str, Any] = {"question": question, "history": history[-20:]}
+    body: dict[str, Any] = {"question": question, "history": [
+        {**m, "content": _fits(m["content"])} for m in history[-HISTORY_TURNS:]]}
     if as_of:
         body["as_of"] = as_of.isoformat()
     if lang:

@@ -279,8 +279,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 checks["index"], ready = f"korpus kan ikke læses ({type(exc).__name__})", False
             else:
                 same = current == bot.index.corpus_hash
-                checks["index"] = "ok" if same else "indekset svarer ikke til korpus"
-                ready = ready and same
+                # A Chroma server can be written to while the API runs: the vectors must
+                # still be those the index was built with (one read and a sha256).
+                intact = same and await run_in_threadpool(bot.index.vectors_intact)
+                checks["index"] = ("ok" if intact else "vektorerne er ændret" if same
+                                   else "indekset svarer ikke til korpus")
+                ready = ready and intact
         if store_ is None or not await run_in_threadpool(store_.ping):
             checks["store"], ready = "kan ikke skrive", False
         else:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from assistant.answer import DocumentRef
 from assistant.config import Settings
 from assistant.jsontypes import IsoDate
-from assistant.questions import _BIDI, _CONTROL, clean_question
+from assistant.questions import _BIDI, _CONTROL, clean_question, clean_text
 
 # The longest question or history entry the schema states and takes, counted as sent:
 # the default of PULJE_MAX_QUESTION_CHARS. A server set lower refuses by its own limit
@@ -96,7 +96,10 @@ class FeedbackRequest(BaseModel):
 
     answer_id: str = Field(min_length=1, max_length=64)
     rating: Literal["up", "down"]
-    comment: str = Field(default="", max_length=2000)
+    # Cleaned as a question is (look-alikes folded, invisible characters out) before the
+    # store redacts it: a disguised name or number must not slip past the redaction.
+    comment: Annotated[str, AfterValidator(lambda text: clean_text(text, "Kommentaren"))] = (
+        Field(default="", max_length=2000, pattern=f"^[^{_BAD}]*$"))
 
 
 class FeedbackReceipt(BaseModel):

@@ -20,7 +20,7 @@ from assistant.answer import CitationOut, Citations
 from assistant.format import format_dkk
 from assistant.index import SearchIndex
 from assistant.jsontypes import Amount, IsoDate
-from assistant.questions import clean_text
+from assistant.questions import VISIBLE_PATTERN, clean_text
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
@@ -59,7 +59,10 @@ class PlanItem(BaseModel):
         {"description": "Diplommodul i ledelse for to afdelingsledere", "category": "diplom",
          "amount_dkk": 60000}]})
 
+    # The pattern states what _cleaned refuses (a control character, nothing visible), so
+    # the schema allows only what is accepted.
     description: str = Field(min_length=1, max_length=500,
+                             json_schema_extra={"pattern": VISIBLE_PATTERN},
                              description="Hvad pengene skal bruges til")
     category: Category | None = Field(
         default=None, description="Forløbets eller udgiftens type; udelades den, læses den "

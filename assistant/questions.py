@@ -39,6 +39,19 @@ _OTHER_LETTER = regex.compile(r"(?=\p{L})[^\p{Script=Latin}\p{Script=Common}\p{S
 _FOLD_TARGETS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZæøåÆØÅ")
 _RING = "\u030a"
 
+# What clean_text refuses and what it leaves blank, as JSON Schema patterns for the API's
+# description (Python's re and ECMA 262 read the \u escapes alike; the astral ranges are
+# written as Python's \U, which only Python-based validators read). BLANK is exactly the
+# characters that are whitespace to str.split() or dropped as invisible, less the refused
+# ones; tests/test_questions.py checks it against clean_text over every code point.
+REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+BLANK = (r"\t\n\r \u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+         r"\u2000-\u200f\u2028\u2029\u202f\u205f-\u2065\u206a-\u206f\u3000\u3164"
+         r"\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+         r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff")
+PLAIN_PATTERN = f"^[^{REFUSED}]*$"
+VISIBLE_PATTERN = f"^[^{REFUSED}]*[^{REFUSED}{BLANK}][^{REFUSED}]*$"
+
 
 def clean_text(text: str, subject: str = "Teksten") -> str:
     """The text as the reader saw it, in Latin letters where it was disguised; raises

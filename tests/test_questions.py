@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import InvalidQuestionError
-from assistant.questions import clean_question, clean_text
+from assistant.questions import PLAIN_PATTERN, VISIBLE_PATTERN, clean_question, clean_text
 
 
 @pytest.mark.parametrize(
@@ -126,3 +127,25 @@ def test_clean_text_is_idempotent_and_leaves_nothing_invisible(text: str) -> Non
     assert clean_text(once) == once
     assert not _IGNORABLE.search(once), ascii(once)
     assert unicodedata.is_normalized("NFC", once)
+
+
+def test_the_schema_patterns_state_exactly_what_clean_text_refuses_and_blanks() -> None:
+    # The API's description allows what the server accepts (schemathesis's positive data
+    # check): a character is refused by PLAIN_PATTERN exactly when clean_text refuses it,
+    # and a one-character text is visible by VISIBLE_PATTERN exactly when clean_text leaves
+    # something that is not whitespace. Every code point but the surrogates.
+    plain, visible = re.compile(PLAIN_PATTERN), re.compile(VISIBLE_PATTERN)
+    wrong: list[str] = []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        try:
+            kept: str | None = clean_text(char)
+        except InvalidQuestionError:
+            kept = None
+        if (plain.match(char) is None) != (kept is None):
+            wrong.append(f"U+{code:04X} refused")
+        elif kept is not None and (visible.match(char) is None) != (not kept.strip()):
+            wrong.append(f"U+{code:04X} blank")
+    assert not wrong, wrong[:20]

@@ -250,7 +250,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                          "mod nøglens grænse for forespørgsler.",
              responses={200: {"content": {"text/plain": {"example": (
                  "# TYPE pulje_answers_total counter\n"
-                 'pulje_answers_total{verdict="no"} 3.0\n')}}}, 401: PROBLEMS[401]})
+                 'pulje_answers_total{verdict="no"} 3.0\n')}}},
+                        **{code: PROBLEMS[code] for code in (401, 429, 500)}})
     def metrics(request: Request, client: Annotated[str, Depends(authorise_metrics)]
                 ) -> Response:
         return request.app.state.metrics.exposition()

@@ -14,21 +14,24 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from assistant.answer import DocumentRef
 from assistant.config import Settings
 from assistant.jsontypes import IsoDate
-from assistant.questions import _BIDI, _CONTROL, clean_question, clean_text
+from assistant.questions import (
+    _BIDI,
+    _CONTROL,
+    PLAIN_PATTERN,
+    VISIBLE_PATTERN,
+    clean_question,
+    clean_text,
+)
 
 # The longest question or history entry the schema states and takes, counted as sent:
 # the default of PULJE_MAX_QUESTION_CHARS. A server set lower refuses by its own limit
 # too (the service counts the cleaned text), with a 422 that names it.
 MAX_QUESTION_CHARS: int = Settings.model_fields["max_question_chars"].default
 
-# What questions.clean_question refuses, as JSON Schema patterns (ECMA 262 and Python re
-# read these escapes alike): control characters and direction overrides anywhere, and a
-# question with nothing visible (only whitespace as str.split() sees it, or the invisible
-# characters it drops).
-_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_BLANK = r"\t\n\r \u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff"
-QUESTION_PATTERN = f"^[^{_BAD}]*[^{_BAD}{_BLANK}][^{_BAD}]*$"
-MESSAGE_PATTERN = f"^[^{_BAD}]*$"
+# What questions.clean_question refuses, as JSON Schema patterns: control characters and
+# direction overrides anywhere, and a question with nothing visible.
+QUESTION_PATTERN = VISIBLE_PATTERN
+MESSAGE_PATTERN = PLAIN_PATTERN
 
 
 def _plain_question(text: str) -> str:
@@ -99,7 +102,7 @@ class FeedbackRequest(BaseModel):
     # Cleaned as a question is (look-alikes folded, invisible characters out) before the
     # store redacts it: a disguised name or number must not slip past the redaction.
     comment: Annotated[str, AfterValidator(lambda text: clean_text(text, "Kommentaren"))] = (
-        Field(default="", max_length=2000, pattern=f"^[^{_BAD}]*$"))
+        Field(default="", max_length=2000, pattern=PLAIN_PATTERN))
 
 
 class FeedbackReceipt(BaseModel):

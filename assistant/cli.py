@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from assistant.config import Settings
-from assistant.errors import PuljeError
+from assistant.common.config import Settings
+from assistant.common.errors import PuljeError
 
 if TYPE_CHECKING:
     from assistant.rules.book import RuleBook
@@ -25,7 +25,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _corpus_build(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.corpus import build_corpus
+    from assistant.corpus.documents import build_corpus
 
     seeds = args.seeds or settings.seeds_dir
     for path in build_corpus(seeds, settings.corpus_dir):
@@ -36,7 +36,7 @@ def _corpus_build(args: argparse.Namespace, settings: Settings) -> int:
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from rich.progress import Progress
 
-    from assistant.index import load_index
+    from assistant.retrieval.index import load_index
 
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("Indekserer passager", total=None)
@@ -64,7 +64,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
                   f"{len(bank.intents)} intentioner ({time.perf_counter() - started:.1f} s)")
     # The sentence scorer is trained from the (question, answering sentences) pairs, with
     # the understanding model's reading of each question, when the assistant starts.
-    from assistant.selection import load_pairs
+    from assistant.answering.selection import load_pairs
     from assistant.service import Assistant
 
     started = time.perf_counter()
@@ -75,7 +75,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reader(settings: Settings) -> Any:
-    from assistant.index import load_index
+    from assistant.retrieval.index import load_index
     from assistant.rules.book import RuleBook
     from assistant.understanding import load_reader
 
@@ -118,8 +118,8 @@ def _understand(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.index import load_index
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.index import load_index
 
     retriever = HybridRetriever(
         index=load_index(settings), k=args.k, mode=args.mode,
@@ -139,8 +139,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _load_book(settings: Settings) -> RuleBook:
-    from assistant.corpus import load_corpus
-    from assistant.passages import chunk_corpus
+    from assistant.corpus.documents import load_corpus
+    from assistant.corpus.passages import chunk_corpus
     from assistant.rules.book import RuleBook
 
     docs = load_corpus(settings.corpus_dir)
@@ -232,8 +232,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _store_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.format import format_days
-    from assistant.store import Store
+    from assistant.common.formatting import format_days
+    from assistant.storage.store import Store
 
     store = Store(settings.database())
     days = args.days or settings.retention_days

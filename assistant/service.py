@@ -12,7 +12,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
-from assistant.answer import (
+from assistant.answering.composition import (
     Answer,
     AnswerVerdict,
     Citations,
@@ -24,24 +24,24 @@ from assistant.answer import (
     lacks_asked_figure,
     not_a_rule,
 )
-from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
-from assistant.config import Settings, get_settings
-from assistant.conversation import is_elliptic, resolve
-from assistant.coverage import Vocabulary
-from assistant.index import SearchIndex, load_index
-from assistant.lang import detect_language
-from assistant.llm import LLMWriter
-from assistant.questions import clean_question
-from assistant.retrieval import HybridRetriever
+from assistant.answering.llm import LLMWriter
+from assistant.answering.phrases import PART_UNANSWERED, WHERE_TO_ASK
+from assistant.answering.selection import Selection, gather, load_or_train_scorer, query_for, select
+from assistant.common.config import Settings, get_settings
+from assistant.common.input_text import clean_question
+from assistant.retrieval.calibration import CALIBRATION_FILE, Calibration, abstains
+from assistant.retrieval.coverage import Vocabulary
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.index import SearchIndex, load_index
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision
 from assistant.rules.registry import run_rule
-from assistant.scope import INTERNALS, out_of_scope, without_internals
-from assistant.selection import Selection, gather, load_or_train_scorer, query_for, select
-from assistant.texts import PART_UNANSWERED, WHERE_TO_ASK
 from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
 from assistant.understanding.bank import default_bank
 from assistant.understanding.dispatch import calls_for, decide, premise_calls
+from assistant.understanding.follow_up import is_elliptic, resolve
+from assistant.understanding.language import detect_language
+from assistant.understanding.scope import INTERNALS, out_of_scope, without_internals
 
 log = logging.getLogger(__name__)
 Message = Mapping[str, str]

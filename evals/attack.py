@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from assistant.config import PROJECT_ROOT, get_settings
+from assistant.common.config import PROJECT_ROOT, get_settings
 
 KEY = "attack-key"
 MASTER = "Kan vi finansiere en masteruddannelse?"
@@ -442,7 +442,7 @@ def scrambled_vectors(tmp: Path, data_dir: Path, clean: Api) -> Row:
 
     copy = tmp / "data"
     shutil.copytree(data_dir, copy)
-    from assistant.index import _chroma_settings
+    from assistant.retrieval.index import _chroma_settings
 
     cols: list[Any] = []
     for store in (copy / "index").glob("*/build-*"):

@@ -4,7 +4,7 @@ For questions no rule answers, the assistant abstains when the best retrieved se
 less similar than ``below`` (cosine), or, for Danish questions with a salient word the
 corpus does not know, less similar than ``unknown_below``. This script picks, per
 language, the thresholds that catch the most out-of-scope questions while abstaining on
-at most 5 pct. of the in-scope ones, and writes them to assistant/calibration.json.
+at most 5 pct. of the in-scope ones, and writes them to assistant/retrieval/calibration.json.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.calibration import CALIBRATION_FILE, Calibration, abstains
-from assistant.coverage import Vocabulary
+from assistant.retrieval.calibration import CALIBRATION_FILE, Calibration, abstains
+from assistant.retrieval.coverage import Vocabulary
 from assistant.service import Assistant
 from evals.extractor import load_cases
 
@@ -48,7 +48,8 @@ def rates(rows: list[dict[str, Any]], cal: Calibration) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="skriv assistant/calibration.json")
+    parser.add_argument("--write", action="store_true",
+                        help="skriv assistant/retrieval/calibration.json")
     args = parser.parse_args(argv)
     assistant = Assistant()
     vocab = Vocabulary(d.text for d in assistant.index.documents.values())

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
+from assistant.common.config import Settings
 from assistant.service import Assistant
 from evals.gold_set import load_gold
 

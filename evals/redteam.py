@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from assistant.answer import Answer, source_label
-from assistant.config import Settings, get_settings
-from assistant.errors import InvalidQuestionError
-from assistant.index import load_index
-from assistant.plans import Plan, check_plan
+from assistant.answering.composition import Answer, source_label
+from assistant.answering.plans import Plan, check_plan
+from assistant.common.config import Settings, get_settings
+from assistant.common.errors import InvalidQuestionError
+from assistant.retrieval.index import load_index
 from assistant.service import Assistant
 from evals import suite
 

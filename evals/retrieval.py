@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.config import Settings
-from assistant.index import SearchIndex, load_index
-from assistant.retrieval import HybridRetriever
+from assistant.common.config import Settings
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.index import SearchIndex, load_index
 from evals.gold_set import load_gold
 
 QUESTIONS = Path(__file__).parent / "retrieval_questions.yaml"

@@ -19,9 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import get_settings
-from assistant.passages import ANSWERING_ROLES
-from assistant.selection import (
+from assistant.answering.selection import (
     Pair,
     Scorer,
     fit,
@@ -32,6 +30,8 @@ from assistant.selection import (
     reciprocal_rank,
     training_rows,
 )
+from assistant.common.config import get_settings
+from assistant.corpus.passages import ANSWERING_ROLES
 
 
 def evaluate(pairs: list[Pair] | None = None) -> dict[str, Any]:

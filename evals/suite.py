@@ -26,12 +26,12 @@ from typing import Any
 
 import httpx
 
-from assistant.answer import Answer
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.passages import ANSWERING_ROLES, sentence_role
-from assistant.retrieval import HybridRetriever
-from assistant.text import sentence_spans
+from assistant.answering.composition import Answer
+from assistant.common.config import Settings
+from assistant.corpus.passages import ANSWERING_ROLES, sentence_role
+from assistant.corpus.sentences import sentence_spans
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.index import SearchIndex
 from evals.gate import BASELINE, baseline_diff, gate, load_baseline
 from evals.gold_set import load_gold
 from evals.retrieval import relevant_passages, score

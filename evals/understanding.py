@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import get_settings
-from assistant.embeddings import make_embeddings
+from assistant.common.config import get_settings
+from assistant.retrieval.embeddings import make_embeddings
 from assistant.understanding.bank import Bank, Example, load_bank
 from assistant.understanding.features import VectorCache
 from assistant.understanding.model import CONDITION_INTENTS, NONE, Model, space_of, train

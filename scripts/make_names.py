@@ -1,4 +1,5 @@
-"""Write assistant/names.txt: the name lists and vocabulary that assistant.redact uses.
+"""Write assistant/storage/names.txt: the name lists and vocabulary that
+assistant.storage.redact uses.
 
 Run from the repository root with Faker installed (``pip install 'faker==40.63.0'``):
 
@@ -35,8 +36,8 @@ OUT = ROOT / "assistant" / "names.txt"
 # (Poland, Turkey, Romania, Germany, Pakistan, the Arab world via fr_DZ, the UK).
 LOCALES = ("da_DK", "no_NO", "sv_SE", "de_DE", "pl_PL", "tr_TR", "ro_RO", "en_PK", "fr_DZ",
            "en_GB")
-VOCABULARY = ("corpus/*.txt", "assistant/glossary.yaml", "assistant/rules/catalogue.yaml",
-              "assistant/scope.yaml")
+VOCABULARY = ("corpus/*.txt", "assistant/retrieval/glossary.yaml", "assistant/rules/catalogue.yaml",
+              "assistant/understanding/scope.yaml")
 ENGLISH_EXAMPLES = "assistant/understanding/**/*.yaml"
 # Ordinary English words that are also first names in the lists (the project's vocabulary
 # is mostly Danish, so English questions need these).

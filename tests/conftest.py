@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex, load_index
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex, load_index
 from tests.servers import CORPUS, Server, free_port, start_api, stop
 
 # The understanding model and its example vectors are keyed by the example bank and the

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import PROJECT_ROOT
+from assistant.common.config import PROJECT_ROOT
 
 CORPUS = PROJECT_ROOT / "corpus"
 KEY = "server-test-noegle"

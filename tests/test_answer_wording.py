@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from assistant.answer import Citations, compose_rules
-from assistant.conversation import resolve
-from assistant.index import SearchIndex
+from assistant.answering.composition import Citations, compose_rules
+from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
 from assistant.rules.registry import run_rule
 from assistant.service import Assistant
+from assistant.understanding.follow_up import resolve
 from evals.gold_set import load_gold
 from evals.suite import assistant_asker, run_case
 from tests.test_rules_yaml import CASES, _as_date

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 
 from assistant.api.app import create_app
 from assistant.api.security import seconds
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 
 KEY = "hemmelig-noegle-1"
 HEADERS = {"X-API-Key": KEY}

@@ -21,8 +21,8 @@ import pytest
 
 from assistant.api.app import create_app
 from assistant.api.guards import LoopbackOnly, is_loopback
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from tests.servers import CORPUS, KEY, Server, _wait, free_port, start_api, stop
 
 DEADLINE = 2.0

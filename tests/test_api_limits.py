@@ -26,9 +26,9 @@ from assistant.api.app import create_app
 from assistant.api.health import LlmHealth
 from assistant.api.problems import Problem
 from assistant.api.security import Limits, seconds
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.common.config import PROJECT_ROOT, Settings
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 from tests.servers import KEY, start_api, stop
 
 RIGHT = "rigtig-noegle-1"

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.config import Settings
+from assistant.common.config import Settings
 from tests.servers import KEY, Server
 
 H = {"X-API-Key": KEY}

@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.store import Store
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
+from assistant.storage.store import Store
 from tests.servers import KEY, Server, start_api, stop
 
 

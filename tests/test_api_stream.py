@@ -17,8 +17,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from tests.servers import KEY, Server, start_api, stop
 
 H = {"X-API-Key": KEY}

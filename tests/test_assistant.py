@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from assistant.config import Settings
-from assistant.errors import InvalidQuestionError
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.common.errors import InvalidQuestionError
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 
 AUTUMN = dt.date(2026, 11, 23)
@@ -93,7 +93,7 @@ def test_out_of_scope_abstains_and_says_where_to_ask(assistant: Assistant) -> No
 
 
 def test_every_number_in_a_rule_answer_is_in_a_source_or_rule(assistant: Assistant) -> None:
-    from assistant.answer import numbers_in
+    from assistant.answering.composition import numbers_in
 
     for q in ("Vi får 1,5 mio. kr. – hvor meget må gå til intern undervisning?",
               "Hvornår skal vi aflevere regnskab?", "Hvor mange penge er der i puljen?"):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.errors import IndexUnavailableError
-from assistant.index import load_index
-from assistant.retrieval import HybridRetriever
+from assistant.common.config import Settings
+from assistant.common.errors import IndexUnavailableError
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.index import load_index
 from tests.servers import free_port
 
 

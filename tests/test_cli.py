@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.config import Settings
+from assistant.common.config import Settings
 
 
 def _pulje(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
-from assistant.corpus import DocumentMeta, build_corpus, clean_text, load_corpus, load_manifest
-from assistant.errors import CorpusError
+from assistant.common.config import Settings
+from assistant.common.errors import CorpusError
+from assistant.corpus.documents import (
+    DocumentMeta,
+    build_corpus,
+    clean_extracted,
+    load_corpus,
+    load_manifest,
+)
 from tests.servers import CORPUS, PROJECT_ROOT
 
 META = DocumentMeta("d", "d.txt", "s.txt", "Titel", "Pub", "2023", "faktaark", "rules")
@@ -22,18 +28,18 @@ def test_line_end_hyphen_is_joined_and_real_hyphens_stay() -> None:
         "Formål\nAt un-\nderstøtte PAU-\neleven i 2023-\n2025 med AMU-kurser og tro- og lo-"
         "\nveerklæring.\n"
     )
-    text = clean_text(raw, META)
+    text = clean_extracted(raw, META)
     assert "understøtte PAU-eleven i 2023-2025 med AMU-kurser og tro- og loveerklæring." in text
 
 
 def test_lost_soft_hyphen_is_joined_but_ordinary_line_breaks_get_a_space() -> None:
     raw = "Deltagere fra dele af dagtilbuds\nområdet og fra \nkommunerne.\n"
-    assert "dele af dagtilbudsområdet og fra kommunerne." in clean_text(raw, META)
+    assert "dele af dagtilbudsområdet og fra kommunerne." in clean_extracted(raw, META)
 
 
 def test_headings_become_markdown_and_bullets_become_dashes() -> None:
     raw = "Formål\nDet er sådan.\n\n\u2022 første punkt\n\u2022 andet punkt\n"
-    text = clean_text(raw, META)
+    text = clean_extracted(raw, META)
     assert text.startswith("# Titel\n\n## Formål\n\nDet er sådan.\n\n- første punkt\n\n- andet")
 
 
@@ -41,12 +47,12 @@ def test_page_furniture_is_dropped() -> None:
     meta = DocumentMeta("d", "d.txt", "s", "Titel", "p", "2023", "k", "rules",
                         drop_lines=(r"^EAN-nummer$", r"^\d{13}$"))
     raw = "Det er en sætning der \nEAN-nummer\n5798009382160\nfortsætter her.\n"
-    assert "Det er en sætning der fortsætter her." in clean_text(raw, meta)
+    assert "Det er en sætning der fortsætter her." in clean_extracted(raw, meta)
 
 
 def test_blank_line_inside_a_sentence_is_glued() -> None:
     raw = "Det forberedes til \n\neventuelt senere at kunne gennemføre PAU.\n"
-    assert "Det forberedes til eventuelt senere" in clean_text(raw, META)
+    assert "Det forberedes til eventuelt senere" in clean_extracted(raw, META)
 
 
 def test_committed_corpus_is_what_the_cleaning_makes_from_the_seeds(tmp_path: Path) -> None:

@@ -3,9 +3,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.config import Settings
-from assistant.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
-from assistant.errors import EmbeddingModelError
+from assistant.common.config import Settings
+from assistant.common.errors import EmbeddingModelError
+from assistant.retrieval.embeddings import (
+    E5Embeddings,
+    SentenceTransformerEmbeddings,
+    make_embeddings,
+)
 
 MASTER = "Midlerne fra opkvalificeringspuljen kan ikke anvendes på masteruddannelser."
 AUDIT = "Revision i forbindelse med regnskabsaflæggelsen."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.corpus import load_corpus
+from assistant.corpus.documents import load_corpus
 from evals.gold_set import load_gold
 from evals.retrieval import load_gold_questions, load_questions
 from tests.servers import CORPUS

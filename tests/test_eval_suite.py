@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.config import Settings
+from assistant.common.config import Settings
 from evals import gate as quality_gate
 from evals import suite
 from evals.gold_set import load_gold

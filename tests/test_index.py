@@ -9,8 +9,8 @@ from typing import Any
 import chromadb
 import numpy as np
 
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.index import SearchIndex, _chroma_settings, _collection_name, load_index
+from assistant.common.config import PROJECT_ROOT, Settings
+from assistant.retrieval.index import SearchIndex, _chroma_settings, _collection_name, load_index
 
 
 def _settings(corpus: Path, data: Path) -> Settings:
@@ -149,8 +149,8 @@ def _flip_vectors_on_disk(build: Path, vectors: np.ndarray) -> int:
 _PROBE = """
 import json, sys
 from pathlib import Path
-from assistant.config import Settings
-from assistant.index import load_index
+from assistant.common.config import Settings
+from assistant.retrieval.index import load_index
 from tests.test_index import _answers
 index = load_index(Settings(corpus_dir=Path(sys.argv[1]), data_dir=Path(sys.argv[2])))
 print(json.dumps({"built": index.built, "answers": _answers(index)}))

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 from tests.fake_openai import fake_openai
 
@@ -72,7 +72,7 @@ def test_a_model_that_times_out_falls_back(settings: Settings, index: SearchInde
 
 def test_streaming_passes_tokens_on_then_judges_the_whole(settings: Settings,
                                                            index: SearchIndex) -> None:
-    from assistant.llm import LLMWriter
+    from assistant.answering.llm import LLMWriter
 
     with fake_openai(lambda _: "Højst 240.000 kr. må gå til private kurser [1].") as server:
         s = settings.model_copy(update={"llm_base_url": server["url"]})

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.answering.plans import Plan, check_plan
 from assistant.api.app import create_app
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.plans import Plan, check_plan
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 from evals.redteam import lookalike_plan_check
 
 AS_OF = dt.date(2026, 11, 24)

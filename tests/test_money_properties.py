@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.passages import chunk_corpus
+from assistant.common.config import Settings
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.passages import chunk_corpus
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.money import MAX_DKK, AmountError, check_grant, find_amounts, parse_amount

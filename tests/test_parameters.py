@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.passages import chunk_corpus
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.passages import chunk_corpus
 from assistant.rules.parameters import ParameterError, load_parameters
 from tests.servers import CORPUS
 

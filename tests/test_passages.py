@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from assistant.corpus import load_corpus
-from assistant.passages import MAX_CHARS, chunk_corpus, chunk_document, corpus_fingerprint
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.passages import MAX_CHARS, chunk_corpus, chunk_document, corpus_fingerprint
 from tests.servers import CORPUS
 
 DOCS = load_corpus(CORPUS)
@@ -55,7 +55,7 @@ def test_chunking_is_deterministic_and_fingerprint_tracks_changes() -> None:
 
 
 def test_sentence_units_cover_every_passage_and_point_into_the_document() -> None:
-    from assistant.passages import sentence_units
+    from assistant.corpus.passages import sentence_units
 
     texts = {d.id: d.text for d in DOCS}
     for p in PASSAGES:

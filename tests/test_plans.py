@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.answering.plans import Plan, PlanItem, PlanResult, check_plan
 from assistant.api.app import create_app
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.plans import Plan, PlanItem, PlanResult, check_plan
-from assistant.rules.texts import WINDOW_CLOSED
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
+from assistant.rules.explanations import WINDOW_CLOSED
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 
 SPRING = dt.date(2026, 3, 1)  # the first round's window still open
 WINTER = dt.date(2026, 12, 2)  # closed since 31 July 2026

@@ -8,8 +8,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.errors import InvalidQuestionError
-from assistant.questions import PLAIN_PATTERN, VISIBLE_PATTERN, clean_question, clean_text
+from assistant.common.errors import InvalidQuestionError
+from assistant.common.input_text import PLAIN_PATTERN, VISIBLE_PATTERN, clean_question, clean_text
 
 
 @pytest.mark.parametrize(
@@ -41,8 +41,8 @@ def test_question_is_normalised() -> None:
 def test_direction_overrides_are_refused_not_silently_dropped() -> None:
     import pytest
 
-    from assistant.errors import InvalidQuestionError
-    from assistant.questions import clean_question
+    from assistant.common.errors import InvalidQuestionError
+    from assistant.common.input_text import clean_question
 
     with pytest.raises(InvalidQuestionError, match="U\\+202E"):
         clean_question("Kan vi finansiere en mas\u202eret\u202cuddannelse?")

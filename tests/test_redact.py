@@ -1,4 +1,4 @@
-"""Redaction of personal data (assistant.redact) before questions are stored."""
+"""Redaction of personal data (assistant.storage.redact) before questions are stored."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from assistant.redact import REDACTION_LABELS, redact
+from assistant.storage.redact import REDACTION_LABELS, redact
 
 FAST = settings(max_examples=200, deadline=None, database=None)  # no .hypothesis writes
 

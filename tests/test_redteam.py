@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 from evals.redteam import KINDS, load_cases, poisoned_index_check, run_case
 from tests.servers import CORPUS

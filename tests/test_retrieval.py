@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import InvalidQuestionError
-from assistant.index import SearchIndex
-from assistant.retrieval import HybridRetriever, fuse
+from assistant.common.errors import InvalidQuestionError
+from assistant.retrieval.hybrid import HybridRetriever, fuse
+from assistant.retrieval.index import SearchIndex
 
 
 def _ids(index: SearchIndex, question: str, mode: str = "hybrid", k: int = 5) -> list[str]:
@@ -61,7 +61,7 @@ def test_fusion_rewards_agreement() -> None:
 
 
 def test_route_prefers_the_named_source_and_drops_its_name(index: SearchIndex) -> None:
-    from assistant.retrieval import route
+    from assistant.retrieval.hybrid import route
 
     named, content = route("Hvad mener FOA om AMU-kurser?", index)
     assert named == {"foa-rapport"} and "FOA" not in content and "AMU-kurser" in content

@@ -12,7 +12,7 @@ rules that depend on the day of the question, ``as_of``; then either ``expect`` 
   conditions_da/_en   substrings that must occur among the conditions
   n_conditions        the exact number of conditions
 ``error`` is the name of an exception class in ``assistant.rules.money`` or
-``assistant.errors``. ``xfail: <reason>`` marks a case where the code disagrees with the fact
+``assistant.common.errors``. ``xfail: <reason>`` marks a case where the code disagrees with the fact
 sheet (strict: when the code is fixed, the marker must go).
 """
 
@@ -26,11 +26,11 @@ from typing import Any
 import pytest
 import yaml
 
-import assistant.errors
+import assistant.common.errors
 import assistant.rules.money
-from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.passages import chunk_corpus
+from assistant.common.config import Settings
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.passages import chunk_corpus
 from assistant.rules.book import RuleBook
 from assistant.rules.registry import RULES, run_rule
 
@@ -69,7 +69,7 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _error_class(name: str) -> type[BaseException]:
-    for module in (assistant.rules.money, assistant.errors):
+    for module in (assistant.rules.money, assistant.common.errors):
         cls = getattr(module, name, None)
         if isinstance(cls, type) and issubclass(cls, BaseException):
             return cls

@@ -10,11 +10,8 @@ import re
 import numpy as np
 import pytest
 
-from assistant.answer import Citations, compose_documents
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.passages import ANSWERING_ROLES
-from assistant.selection import (
+from assistant.answering.composition import Citations, compose_documents
+from assistant.answering.selection import (
     Extract,
     Selection,
     expand,
@@ -23,6 +20,9 @@ from assistant.selection import (
     query_for,
     select,
 )
+from assistant.common.config import Settings
+from assistant.corpus.passages import ANSWERING_ROLES
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 from evals.gold_set import load_gold
 
@@ -113,7 +113,7 @@ def test_one_label_per_source_and_foa_recommends_only_when_it_does(
         u = index.units[pos]
         row = index.rows[u.passage_id]
         doc = index.passages[row].doc_id
-        from assistant.selection import Candidate
+        from assistant.answering.selection import Candidate
 
         c = Candidate(pos, u, row, doc, index.documents[doc].meta.authority, text,
                       index.documents[doc].text.find(text, u.start),

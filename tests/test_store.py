@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String, Table, text
 
-from assistant.answer import Answer
-from assistant.config import Settings
-from assistant.index import SearchIndex
-from assistant.redact import REDACTION_LABELS
+from assistant.answering.composition import Answer
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
-from assistant.store import TRUNCATED, Store, StoreError, feedback, fit, interactions
+from assistant.storage.redact import REDACTION_LABELS
+from assistant.storage.store import TRUNCATED, Store, StoreError, feedback, fit, interactions
 from tests.servers import free_port
 
 

@@ -82,7 +82,7 @@ def test_feedback_goes_to_the_api(api: Server) -> None:
     at.button(key=f"up-{answer_id}").click().run()
     assert at.session_state["feedback_sent"] == {answer_id: "up"}
     assert any("Tak for din feedback" in c.value for c in at.caption)
-    from assistant.store import Store
+    from assistant.storage.store import Store
 
     rows = Store(f"sqlite:///{api.db}").rows("feedback")
     assert any(r["answer_id"] == answer_id and r["comment"] == "Godt svar" for r in rows)

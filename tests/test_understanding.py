@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import yaml
 
-from assistant.config import Settings
-from assistant.index import SearchIndex
+from assistant.common.config import Settings
+from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.rules.registry import RULES
 from assistant.understanding import QuestionReader, load_reader
@@ -77,7 +77,7 @@ def vectors(settings: Settings, index: SearchIndex) -> VectorCache:
 def test_no_gold_question_is_a_training_example(vectors: VectorCache) -> None:
     """Training examples (and the sentence-selection pairs' questions) and gold questions
     are kept apart: none identical, none with cosine ≥ 0.97 (the e5 query vectors)."""
-    from assistant.selection import load_pairs
+    from assistant.answering.selection import load_pairs
 
     examples = [e.text for e in default_bank().examples] + [p.q for p in load_pairs()]
     gold = [t for c in load_gold() for t in (c.get("turns") or [c["question"]])]

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assistant.format import format_dkk
+from assistant.common.formatting import format_dkk
 from ui.client import ApiClient, ApiError
 from ui.plan_file import PlanFileError, read_plan_file
 from ui.plan_view import PLAN_ID, cap_chart, items_html, result_csv

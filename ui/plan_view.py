@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from assistant.format import format_dkk
+from assistant.common.formatting import format_dkk
 from ui.render import anchor
 from ui.texts import CATEGORIES, VERDICT_BADGE, t
 

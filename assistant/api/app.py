@@ -1,8 +1,8 @@
 """The HTTP API for intranet pages (FastAPI, versioned under ``/v1``).
 
 ``create_app`` builds the app around an :class:`~assistant.service.Assistant` and a
-:class:`~assistant.store.Store`; ``pulje serve`` runs it under uvicorn. One process owns
-the embedded Chroma index: to run several workers or replicas, point them at a Chroma
+:class:`~assistant.storage.store.Store`; ``pulje serve`` runs it under uvicorn. One process
+owns the embedded Chroma index: to run several workers or replicas, point them at a Chroma
 server (``PULJE_CHROMA_URL``) and a shared PostgreSQL store (``PULJE_DATABASE_URL``).
 """
 
@@ -23,7 +23,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from assistant.answer import Answer, DocumentRef
+from assistant.answering.composition import Answer, DocumentRef
+from assistant.answering.plans import Plan, PlanResult, check_plan
 from assistant.api import docs_assets, guards, observability, problems, streaming
 from assistant.api.health import CorpusFingerprint, LlmHealth
 from assistant.api.problems import Problem
@@ -45,13 +46,12 @@ from assistant.api.security import (
     authorise,
     authorise_metrics,
 )
-from assistant.config import Settings, get_settings
-from assistant.passages import CHUNKER_VERSION
-from assistant.plans import Plan, PlanResult, check_plan
+from assistant.common.config import Settings, get_settings
+from assistant.corpus.passages import CHUNKER_VERSION
 from assistant.rules.book import CATALOGUE_FILE
 from assistant.rules.parameters import PARAMETERS_FILE
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 
 log = logging.getLogger("assistant.api")
 

@@ -16,7 +16,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.problems import Problem, problem_response
-from assistant.config import Settings
+from assistant.common.config import Settings
 
 log = logging.getLogger("assistant.api")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from assistant.corpus import load_corpus
-from assistant.passages import chunk_corpus, corpus_fingerprint
+from assistant.corpus.documents import load_corpus
+from assistant.corpus.passages import chunk_corpus, corpus_fingerprint
 
 
 class LlmHealth:

@@ -27,7 +27,7 @@ from prometheus_client import (
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
-from assistant.answer import Answer
+from assistant.answering.composition import Answer
 
 access_log = logging.getLogger("assistant.access")
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from assistant.errors import InvalidQuestionError, PuljeError
+from assistant.common.errors import InvalidQuestionError, PuljeError
 from assistant.rules.money import AmountError
 
 log = logging.getLogger("assistant.api")

@@ -1,5 +1,5 @@
 """The HTTP/1.1 protocol the API is served with: uvicorn's h11 protocol with the limits
-uvicorn lacks or leaves off, all read from :class:`~assistant.config.Settings`.
+uvicorn lacks or leaves off, all read from :class:`~assistant.common.config.Settings`.
 
 - Headers: at most ``max_header_bytes`` (h11's buffer limit; httptools, which uvicorn
   prefers when installed, has none) and all of them within ``header_timeout_s`` of the
@@ -27,7 +27,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
 from assistant.api.problems import PROBLEM, TYPE_BASE, title_for
-from assistant.config import get_settings
+from assistant.common.config import get_settings
 
 UVICORN_KEEP_ALIVE_DEFAULT = 5
 

@@ -11,10 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from assistant.answer import DocumentRef
-from assistant.config import Settings
-from assistant.jsontypes import IsoDate
-from assistant.questions import (
+from assistant.answering.composition import DocumentRef
+from assistant.common.config import Settings
+from assistant.common.input_text import (
     _BIDI,
     _CONTROL,
     PLAIN_PATTERN,
@@ -22,6 +21,7 @@ from assistant.questions import (
     clean_question,
     clean_text,
 )
+from assistant.common.jsontypes import IsoDate
 
 # The longest question or history entry the schema states and takes, counted as sent:
 # the default of PULJE_MAX_QUESTION_CHARS. A server set lower refuses by its own limit

@@ -36,15 +36,15 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from assistant.answer import Answer
+from assistant.answering.composition import Answer
 from assistant.api.observability import Metrics
 from assistant.api.schemas import PROBLEMS, AskRequest, QuestionText
 from assistant.api.security import authorise, authorise_event_source
-from assistant.errors import PuljeError
-from assistant.jsontypes import IsoDate
-from assistant.questions import clean_question
+from assistant.common.errors import PuljeError
+from assistant.common.input_text import clean_question
+from assistant.common.jsontypes import IsoDate
 from assistant.service import Assistant
-from assistant.store import Store
+from assistant.storage.store import Store
 
 log = logging.getLogger("assistant.api")
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision
-from assistant.rules.texts import (
+from assistant.rules.explanations import (
     ALLOCATION_APPLY,
     ALLOCATION_DISTRIBUTION,
     ALLOCATION_INSTITUTION,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.format import format_mio
+from assistant.common.formatting import format_mio
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import AMOUNTS, AMOUNTS_TOTAL, AMOUNTS_UNCERTAIN
+from assistant.rules.explanations import AMOUNTS, AMOUNTS_TOTAL, AMOUNTS_UNCERTAIN
 
 
 def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = None,

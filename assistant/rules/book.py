@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from assistant.corpus import Document
-from assistant.passages import Passage
+from assistant.corpus.documents import Document
+from assistant.corpus.passages import Passage
 from assistant.rules.decision import Citation, Text, Verdict
 from assistant.rules.parameters import Parameter, ParameterError, load_parameters
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.format import format_dkk
+from assistant.common.formatting import format_dkk
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.money import AmountError, check_grant
-from assistant.rules.texts import (
+from assistant.rules.explanations import (
     CAP_MAX,
     CAP_OVER,
     CAP_SHARE,
@@ -15,6 +14,7 @@ from assistant.rules.texts import (
     NOT_COUNTS,
     UNKNOWN_COUNTS,
 )
+from assistant.rules.money import AmountError, check_grant
 
 
 def informal_cap(book: RuleBook, grant_dkk: float | None = None,

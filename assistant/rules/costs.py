@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import COST_UNKNOWN
+from assistant.rules.explanations import COST_UNKNOWN
 
 
 def covered_cost(book: RuleBook, cost: str, named_as: str = "",

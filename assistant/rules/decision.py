@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.format import end_sentence
+from assistant.common.formatting import end_sentence
 
 Verdict = Literal["yes", "no", "conditional", "unknown", "info"]
 

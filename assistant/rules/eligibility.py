@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import CREDIT, EXPERIENCE_SHORT, PROGRAMME_UNKNOWN, UNMET_REQUIREMENT
+from assistant.rules.explanations import (
+    CREDIT,
+    EXPERIENCE_SHORT,
+    PROGRAMME_UNKNOWN,
+    UNMET_REQUIREMENT,
+)
 
 
 def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",

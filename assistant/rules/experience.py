@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.rules.dates_text import NUMBER_WORDS
+from assistant.common.calendar_words import NUMBER_WORDS
 
 _FRACTIONS = {"halvt": 0.5, "halv": 0.5, "half a": 0.5, "et halvt": 0.5, "half": 0.5,
               "halvandet": 1.5, "one and a half": 1.5, "1½": 1.5, "½": 0.5}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.errors import PuljeError
+from assistant.common.errors import PuljeError
 
 MAX_DKK = 2_000_000_000  # far above any municipality's grant: larger is a typo
 

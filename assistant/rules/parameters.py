@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from assistant.errors import PuljeError
-from assistant.passages import Passage
+from assistant.common.errors import PuljeError
+from assistant.corpus.passages import Passage
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.yaml")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.texts import ROLES_UNKNOWN, TARGET_OUTSIDE, TARGET_PRIVATE, TARGET_ROLE
+from assistant.rules.explanations import ROLES_UNKNOWN, TARGET_OUTSIDE, TARGET_PRIVATE, TARGET_ROLE
 
 ROLE_LABELS = {
     "paedagogmedhjaelper": Text("Pædagogmedhjælpere", "Pedagogical assistants without training"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.index import SearchIndex
+from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.understanding.bank import Bank, default_bank
 from assistant.understanding.frame import Ask, Understanding

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.rules.book import RuleBook
-from assistant.scope import out_of_scope
 from assistant.understanding.frame import Ask, Understanding
 from assistant.understanding.gazetteer import Mention, formal_names, informal_names, mentions
 from assistant.understanding.model import CONDITION_INTENTS, Label, Model, Prediction, space_of
+from assistant.understanding.scope import out_of_scope
 from assistant.understanding.values import Values, parse_values
 
 # Below these the model's guess is not used: the thing stays unknown, the condition unsaid.

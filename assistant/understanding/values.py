@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from assistant.rules.dates_text import (
+from assistant.common.calendar_words import (
     NUMBER_WORDS,
     find_date_spans,
     find_relative_dates,

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.index import SearchIndex
-from assistant.passages import SentenceUnit
+from assistant.corpus.passages import SentenceUnit
+from assistant.retrieval.index import SearchIndex
 
 if TYPE_CHECKING:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _candidate(index: SearchIndex, pos: int, row: int, cosine: float, passage_ra
 
 
 def query_for(index: SearchIndex, text: str, intended: Iterable[str] = ()) -> Query:
-    from assistant.retrieval import named_sources, route
+    from assistant.retrieval.hybrid import named_sources, route
 
     _, content = route(text, index)
     return Query(content, frozenset(named_sources(text, index)), frozenset(intended),

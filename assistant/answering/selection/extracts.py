@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import SearchIndex
-from assistant.passages import ANSWERING_ROLES
+from assistant.answering.selection.candidates import Candidate, _candidate
+from assistant.answering.selection.scoring import AUTHORITY_ORDER, CUES, _jaccard
+from assistant.corpus.passages import ANSWERING_ROLES
+from assistant.retrieval.index import SearchIndex
 from assistant.rules.decision import Citation
-from assistant.selection.candidates import Candidate, _candidate
-from assistant.selection.scoring import AUTHORITY_ORDER, CUES, _jaccard
 
 # A sentence that continues the one before it: taken together, never alone.
 _CONTINUES = re.compile(

@@ -9,11 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.index import SearchIndex
-from assistant.rules.book import Entry, RuleBook
-from assistant.rules.decision import Citation, Decision
-from assistant.selection import Extract, Selection, grouped
-from assistant.texts import (
+from assistant.answering.phrases import (
     ABSTAIN,
     CLAIM_HOLDS,
     CONDITIONS,
@@ -30,6 +26,10 @@ from assistant.texts import (
     VERDICT_LEAD,
     WHERE_TO_ASK,
 )
+from assistant.answering.selection import Extract, Selection, grouped
+from assistant.retrieval.index import SearchIndex
+from assistant.rules.book import Entry, RuleBook
+from assistant.rules.decision import Citation, Decision
 
 AnswerVerdict = Literal["yes", "no", "conditional", "unknown", "info"]
 

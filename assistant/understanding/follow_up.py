@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.common.calendar_words import find_dates
 from assistant.rules.book import RuleBook
-from assistant.rules.dates_text import find_dates
 from assistant.rules.money import find_amount_spans
 
 _FOLLOW_UP = re.compile(

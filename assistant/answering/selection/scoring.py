@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from assistant.index import SearchIndex
-from assistant.selection.candidates import Candidate, Query
+from assistant.answering.selection.candidates import Candidate, Query
+from assistant.retrieval.index import SearchIndex
 
 AUTHORITY_ORDER = {"rules": 0, "official": 1, "municipal": 2, "opinion": 3}
 

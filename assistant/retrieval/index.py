@@ -26,17 +26,21 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.bm25 import CharNgramBM25, DanishBM25
-from assistant.config import Settings
-from assistant.corpus import Document, load_corpus
-from assistant.embeddings import E5Embeddings, SentenceTransformerEmbeddings, make_embeddings
-from assistant.errors import IndexUnavailableError
-from assistant.passages import (
+from assistant.common.config import Settings
+from assistant.common.errors import IndexUnavailableError
+from assistant.corpus.documents import Document, load_corpus
+from assistant.corpus.passages import (
     Passage,
     SentenceUnit,
     chunk_corpus,
     corpus_fingerprint,
     sentence_units,
+)
+from assistant.retrieval.bm25 import CharNgramBM25, DanishBM25
+from assistant.retrieval.embeddings import (
+    E5Embeddings,
+    SentenceTransformerEmbeddings,
+    make_embeddings,
 )
 
 log = logging.getLogger(__name__)

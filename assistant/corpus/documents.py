@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from assistant.errors import CorpusError
+from assistant.common.errors import CorpusError
 
 Authority = Literal["rules", "official", "municipal", "opinion"]
 AUTHORITIES: tuple[str, ...] = ("rules", "official", "municipal", "opinion")
@@ -109,18 +109,18 @@ def build_corpus(seeds_dir: Path, corpus_dir: Path) -> list[Path]:
         seed = seeds_dir / meta.seed
         if not seed.is_file():
             raise CorpusError(f"Kildefilen {seed} for dokumentet {meta.id!r} findes ikke.")
-        text = clean_text(seed.read_text(encoding="utf-8"), meta)
+        text = clean_extracted(seed.read_text(encoding="utf-8"), meta)
         out = corpus_dir / meta.file
         out.write_text(text, encoding="utf-8")
         written.append(out)
     return written
 
 
-def clean_text(raw: str, meta: DocumentMeta) -> str:
+def clean_extracted(raw: str, meta: DocumentMeta) -> str:
     """Turn PDF-extracted text into the block format described in the module docstring.
 
     >>> m = DocumentMeta("d", "d.txt", "s", "Titel", "p", "2023", "k", "rules")
-    >>> clean_text("Formål\\nDet er at un-\\nderstøtte PAU-\\neleven.\\n", m)
+    >>> clean_extracted("Formål\\nDet er at un-\\nderstøtte PAU-\\neleven.\\n", m)
     '# Titel\\n\\n## Formål\\n\\nDet er at understøtte PAU-eleven.\\n'
     """
     lines = _normalise(raw, meta.drop_lines, meta.double_spaced)

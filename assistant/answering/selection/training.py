@@ -15,15 +15,21 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from assistant.index import SearchIndex
-from assistant.selection.candidates import Candidate, Query, _candidate, gather, query_for
-from assistant.selection.scoring import Scorer, _jaccard, baseline_scores, featurize, n_features
+from assistant.answering.selection.candidates import Candidate, Query, _candidate, gather, query_for
+from assistant.answering.selection.scoring import (
+    Scorer,
+    _jaccard,
+    baseline_scores,
+    featurize,
+    n_features,
+)
+from assistant.retrieval.index import SearchIndex
 
 if TYPE_CHECKING:
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
 log = logging.getLogger(__name__)
-PAIRS_DIR = Path(__file__).parent.parent / "understanding" / "pairs"
+PAIRS_DIR = Path(__file__).parents[2] / "understanding" / "pairs"
 SELECTOR_VERSION = "selector-1"
 
 

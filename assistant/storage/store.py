@@ -2,7 +2,7 @@
 
 SQLAlchemy Core over SQLite (WAL, busy timeout, full sync: an acknowledged row survives a
 killed process) by default, or PostgreSQL by URL when several API replicas share it.
-Everything a user typed is redacted (:func:`assistant.redact.redact`) before it is
+Everything a user typed is redacted (:func:`assistant.storage.redact.redact`) before it is
 written, the client is kept only as a key name or an IP address (:func:`safe_client`), and
 no string is ever longer than its column (:func:`fit`; the same on SQLite, which would keep
 it, and PostgreSQL, which would refuse the row). Rows older than the retention period are
@@ -43,9 +43,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.answer import Answer
-from assistant.errors import PuljeError
-from assistant.redact import redact
+from assistant.answering.composition import Answer
+from assistant.common.errors import PuljeError
+from assistant.storage.redact import redact
 
 metadata = MetaData()
 

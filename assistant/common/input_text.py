@@ -19,7 +19,7 @@ from functools import cache
 import regex
 from confusable_homoglyphs.confusables import confusables_data
 
-from assistant.errors import InvalidQuestionError
+from assistant.common.errors import InvalidQuestionError
 
 # Direction embeddings, overrides and isolates reorder what the reader sees: dropping them
 # would leave text the reader never saw ("mas\u202eret\u202cuddannelse" looks like

@@ -19,9 +19,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer import Answer, numbers_in
-from assistant.config import Settings
-from assistant.texts import VERDICT_LEAD
+from assistant.answering.composition import Answer, numbers_in
+from assistant.answering.phrases import VERDICT_LEAD
+from assistant.common.config import Settings
 
 log = logging.getLogger(__name__)
 

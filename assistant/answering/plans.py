@@ -16,11 +16,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.answer import CitationOut, Citations
-from assistant.format import format_dkk
-from assistant.index import SearchIndex
-from assistant.jsontypes import Amount, IsoDate
-from assistant.questions import VISIBLE_PATTERN, clean_text
+from assistant.answering.composition import CitationOut, Citations
+from assistant.common.formatting import format_dkk
+from assistant.common.input_text import VISIBLE_PATTERN, clean_text
+from assistant.common.jsontypes import Amount, IsoDate
+from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import RuleBook
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text

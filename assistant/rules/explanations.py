@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from assistant.common.formatting import format_date
 from assistant.rules.decision import Text
 
 CAP_MAX = Text(
@@ -314,3 +317,12 @@ STATUS_CHANGE = Text(
     en="The framework may be adjusted: a status of the pool in mid-2025 allows the "
        "framework to be adjusted before the grants from 2026 are allocated.",
 )
+
+
+def dated(template: Text, **values: dt.date | str | int) -> Text:
+    """The template with its dates written as the language writes them."""
+    def render(lang: str) -> str:
+        return (template.en if lang == "en" else template.da).format(**{
+            k: format_date(v, lang) if isinstance(v, dt.date) else v for k, v in values.items()
+        })
+    return Text(render("da"), render("en"))

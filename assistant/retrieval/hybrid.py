@@ -10,10 +10,10 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.glossary import expand
-from assistant.index import SearchIndex
-from assistant.passages import Passage
-from assistant.questions import clean_question
+from assistant.common.input_text import clean_question
+from assistant.corpus.passages import Passage
+from assistant.retrieval.glossary import expand
+from assistant.retrieval.index import SearchIndex
 
 Mode = Literal["hybrid", "bm25", "dense"]
 

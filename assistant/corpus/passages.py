@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.corpus import Document
-from assistant.text import sentence_spans
+from assistant.corpus.documents import Document
+from assistant.corpus.sentences import sentence_spans
 
 CHUNKER_VERSION = "blocks-v2+sentences-v1"
 TARGET_CHARS = 650

@@ -17,8 +17,8 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import Settings
-from assistant.errors import EmbeddingModelError
+from assistant.common.config import Settings
+from assistant.common.errors import EmbeddingModelError
 
 
 class E5Embeddings(Embeddings):

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 EmbeddingBackend = Literal["e5", "sentence-transformers"]
 
@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     candidates: int = Field(default=20, ge=1, le=200)
     rrf_k: int = Field(default=60, ge=1)
-    # Abstention thresholds; empty means assistant/calibration.json, which
+    # Abstention thresholds; empty means assistant/retrieval/calibration.json, which
     # ``python -m evals.calibrate --write`` computes from the gold set's dev split.
     calibration_file: Path | None = None
 

@@ -21,10 +21,16 @@ candidates → score → extracts → groups:
 4. **Groups**: by source, one truthful label each, the rules first, reading order inside.
 """
 
-from assistant.selection.candidates import Candidate, Query, gather, query_for
-from assistant.selection.extracts import Extract, Selection, expand, grouped, select
-from assistant.selection.scoring import Lexicon, Scorer, baseline_scores, featurize, lexicon
-from assistant.selection.training import (
+from assistant.answering.selection.candidates import Candidate, Query, gather, query_for
+from assistant.answering.selection.extracts import Extract, Selection, expand, grouped, select
+from assistant.answering.selection.scoring import (
+    Lexicon,
+    Scorer,
+    baseline_scores,
+    featurize,
+    lexicon,
+)
+from assistant.answering.selection.training import (
     Pair,
     fit,
     labels_for,

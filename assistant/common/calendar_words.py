@@ -76,11 +76,23 @@ def find_years(text: str) -> list[int]:
 _WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,
              "søndag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
              "friday": 4, "saturday": 5, "sunday": 6}
-# Number words, Danish and English (also read by the extractor and the experience reader).
-NUMBER_WORDS = {"en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
-                "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "fjorten": 14, "a": 1,
-                "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fourteen": 14}
+# Number words, Danish and English (also read by the extractor and the experience reader);
+# the first word of a number in its language is the one ``number_word`` writes.
+_NUMBER_WORDS_DA = {"en": 1, "et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4,
+                    "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10, "fjorten": 14}
+_NUMBER_WORDS_EN = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fourteen": 14}
+NUMBER_WORDS = _NUMBER_WORDS_DA | _NUMBER_WORDS_EN
+
+
+def number_word(n: int, lang: str = "da") -> str:
+    """A small number as a word, as a sentence writes it; other numbers as digits.
+
+    >>> number_word(2), number_word(2, "en"), number_word(40)
+    ('to', 'two', '40')
+    """
+    words = _NUMBER_WORDS_EN if lang == "en" else _NUMBER_WORDS_DA
+    return next((w for w, v in words.items() if v == n), str(n))
 _RELATIVE = re.compile(
     r"\b(?P<today>i dag|today)\b"
     r"|\b(?P<tomorrow>i morgen|tomorrow)\b"

@@ -16,7 +16,6 @@ from assistant.rules.explanations import (
     PAYMENTS,
     PAYMENTS_ADVANCE,
     PAYMENTS_ANNUAL,
-    dated,
 )
 from assistant.rules.parameters import ParameterError
 
@@ -33,13 +32,13 @@ def accounting_periods(book: RuleBook, as_of: dt.date, deadline_asked: bool = Fa
                               for p in periods) for lang in ("da", "en")}
     current = next((p for p in periods if p["start"] <= as_of <= p["end"]), None)
     if current:
-        extra = dated(ACCOUNTS_CURRENT, today=as_of, period="{period}")
+        extra = book.say(ACCOUNTS_CURRENT, today=as_of, period="{period}")
         span = {lang: f"{format_date(current['start'], lang)} – {format_date(current['end'], lang)}"
                 for lang in ("da", "en")}
         extra = Text(extra.da.replace("{period}", span["da"]),
                      extra.en.replace("{period}", span["en"]))
     elif as_of > periods[-1]["end"]:
-        extra = dated(ACCOUNTS_AFTER, today=as_of)
+        extra = book.say(ACCOUNTS_AFTER, today=as_of)
     else:
         extra = Text("", "")
     text = Text(ACCOUNTS.da.format(periods=listed["da"], current=extra.da),

@@ -38,8 +38,9 @@ def allocation(book: RuleBook, asked: Asked = "distribution", yes_no: bool = Fal
         return Decision("allocation", "no" if yes_no else "info", text, (direct,),
                         trace={"asked": asked, "application": False})
     if asked == "rounds":
-        return Decision("allocation", "info", ALLOCATION_ROUNDS, (rounds,),
-                        trace={"asked": asked, "rounds": ["2023-2025", "2026-2030"]})
-    return Decision("allocation", "info", ALLOCATION_DISTRIBUTION, (direct, rounds),
+        return Decision("allocation", "info", book.say(ALLOCATION_ROUNDS), (rounds,),
+                        trace={"asked": asked, "rounds": [str(book.facts["first_round"]),
+                                                          str(book.facts["second_round"])]})
+    return Decision("allocation", "info", book.say(ALLOCATION_DISTRIBUTION), (direct, rounds),
                     trace={"asked": asked, "key": "forventet børnetal 2023",
                            "per_municipality_in_material": False})

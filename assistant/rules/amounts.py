@@ -5,14 +5,14 @@ from __future__ import annotations
 from assistant.common.formatting import format_mio
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
-from assistant.rules.explanations import AMOUNTS, AMOUNTS_TOTAL, AMOUNTS_UNCERTAIN
+from assistant.rules.explanations import AMOUNTS, AMOUNTS_NONE, AMOUNTS_TOTAL, AMOUNTS_UNCERTAIN
 
 
 def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = None,
                  certainty_asked: bool = False) -> Decision:
-    """The yearly amounts and, for a span of years, their sum. Years outside 2023-2030 are
-    not in the material. Asked whether the amounts are certain: no, they depend on the
-    yearly finance acts."""
+    """The yearly amounts and, for a span of years, their sum. Years without an amount
+    (outside 2023-2030) are not in the material. Asked whether the amounts are certain:
+    no, they depend on the yearly finance acts."""
     param = book.params["amounts"]
     values: dict[int, int] = param.data["values"]
     first = first or min(values)
@@ -24,13 +24,11 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
     years = [y for y in range(first, last + 1) if y in values]
     if len(years) != last - first + 1:
         return Decision("pool_amounts", "unknown",
-                        Text("Materialet angiver kun beløb for årene 2023-2030.",
-                             "The material only states amounts for the years 2023-2030."),
+                        book.say(AMOUNTS_NONE),
                         citations, trace={"first": first, "last": last})
     total = sum(values[y] for y in years)
 
-    def render(lang: str) -> str:
-        template = AMOUNTS.en if lang == "en" else AMOUNTS.da
+    def listed(lang: str) -> tuple[str, str]:
         groups: dict[int, list[int]] = {}
         for y in years:
             groups.setdefault(values[y], []).append(y)
@@ -44,14 +42,17 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
         if len(years) > 1:
             tmpl = AMOUNTS_TOTAL.en if lang == "en" else AMOUNTS_TOTAL.da
             tot = tmpl.format(total=format_mio(total, lang), first=first, last=last)
-        return template.format(amounts=per.join(parts), total=tot)
+        return per.join(parts), tot
+
+    (amounts_da, total_da), (amounts_en, total_en) = listed("da"), listed("en")
+    text = book.say(AMOUNTS, amounts=Text(amounts_da, amounts_en), total=Text(total_da, total_en))
 
     if certainty_asked:
-        return Decision("pool_amounts", "no", Text(f"{AMOUNTS_UNCERTAIN.da} {render('da')}",
-                                                   f"{AMOUNTS_UNCERTAIN.en} {render('en')}"),
+        return Decision("pool_amounts", "no", Text(f"{AMOUNTS_UNCERTAIN.da} {text.da}",
+                                                   f"{AMOUNTS_UNCERTAIN.en} {text.en}"),
                         citations, trace={"first": first, "last": last, "total_dkk": total,
                                           "subject_to_finance_acts": True})
-    return Decision("pool_amounts", "info", Text(render("da"), render("en")), citations,
+    return Decision("pool_amounts", "info", text, citations,
                     trace={"first": first, "last": last, "total_dkk": total,
                            "price_level": param.data["price_level"],
                            "per_year": {y: values[y] for y in years}})

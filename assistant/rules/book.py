@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,10 +12,17 @@ from typing import Any
 
 import yaml
 
+from assistant.common.formatting import format_pct
 from assistant.corpus.documents import Document
 from assistant.corpus.passages import Passage
 from assistant.rules.decision import Citation, Text, Verdict
-from assistant.rules.parameters import Parameter, ParameterError, load_parameters
+from assistant.rules.explanations import fill
+from assistant.rules.parameters import (
+    PARAMETERS_FILE,
+    Parameter,
+    ParameterError,
+    load_parameters,
+)
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 RULES_DOC = "faktaark"
@@ -41,15 +49,19 @@ def compile_names(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns)
 
 
+def _span(years: Mapping[str, int]) -> str:
+    return f"{years['first_year']}-{years['last_year']}"
+
+
 class RuleBook:
     """Everything the rules need, with each quote checked against the corpus."""
 
     def __init__(self, documents: Mapping[str, Document], passages: list[Passage],
-                 catalogue: Path = CATALOGUE_FILE) -> None:
+                 catalogue: Path = CATALOGUE_FILE, parameters: Path = PARAMETERS_FILE) -> None:
         self._documents = dict(documents)
         self._texts = {d: doc.text for d, doc in documents.items()}
         self._passages = passages
-        self.params: dict[str, Parameter] = load_parameters(self._texts, passages)
+        self.params: dict[str, Parameter] = load_parameters(self._texts, passages, parameters)
         self._raw: dict[str, Any] = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
 
     def cite(self, quote: str, doc: str = RULES_DOC) -> Citation:
@@ -69,6 +81,33 @@ class RuleBook:
         ref = self.params[name].reference
         return Citation(ref.doc, ref.passage_id, ref.quote, ref.start, ref.end)
 
+    @cached_property
+    def facts(self) -> dict[str, dt.date | Text | str | int]:
+        """The parameters' values that sentences state, by the name they use for them
+        (``{window_end}`` in a template of ``explanations`` is the window's last day)."""
+        p = {name: param.data for name, param in self.params.items()}
+        rounds = p["allocation_rounds"]["values"]
+        years = p["amounts"]["values"]
+        share = float(p["informal_cap"]["value"])
+        return {
+            "cap": Text(format_pct(share, "da"), format_pct(share, "en")),
+            "window_start": p["first_round_activity_window"]["start"],
+            "window_end": p["first_round_activity_window"]["end"],
+            "completion": p["completion_deadline"]["date"],
+            "spending_start": p["spending_start"]["date"],
+            "first_round": _span(rounds[1]), "second_round": _span(rounds[2]),
+            "second_round_start": rounds[2]["first_year"],
+            "grant_years": f"{rounds[1]['first_year']}-{rounds[max(rounds)]['last_year']}",
+            "amount_years": f"{min(years)}-{max(years)}",
+            "price_level": p["amounts"]["price_level"],
+            "commitments_year": p["commitments"]["year"],
+            "status_year": p["status_review"]["year"],
+        }
+
+    def say(self, template: Text, **values: dt.date | Text | str | int) -> Text:
+        """The template with the facts it names and ``values`` filled in."""
+        return fill(template, **self.facts, **values)
+
     def _entries(self, section: str) -> dict[str, Entry]:
         out = {}
         for raw in self._raw[section]:
@@ -77,8 +116,8 @@ class RuleBook:
                 label=Text(**raw["label"]),
                 names=compile_names(raw["names"]),
                 verdict=raw["verdict"],
-                explanation=Text(**raw["explanation"]),
-                conditions=tuple(Text(**c) for c in raw.get("conditions", [])),
+                explanation=self.say(Text(**raw["explanation"])),
+                conditions=tuple(self.say(Text(**c)) for c in raw.get("conditions", [])),
                 citations=tuple(self.cite(q) for q in raw["quotes"]),
                 min_experience_years=raw.get("min_experience_years"),
             )

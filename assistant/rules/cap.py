@@ -25,7 +25,7 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
     decision states the share.
     """
     if grant_dkk is None:
-        return Decision(rule="informal_cap", verdict="info", explanation=CAP_SHARE,
+        return Decision(rule="informal_cap", verdict="info", explanation=book.say(CAP_SHARE),
                         citations=(book.param_citation("informal_cap"),),
                         trace={"cap_share": float(book.params["informal_cap"].data["value"])})
     grant = check_grant(grant_dkk)
@@ -33,7 +33,7 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
     maximum = round(grant * share, 2)
     trace: dict[str, float | bool | None] = {"grant_dkk": grant, "cap_share": share,
                                              "max_informal_dkk": maximum}
-    texts = [_fill(CAP_MAX, grant=grant, max=maximum)]
+    texts = [_fill(book, CAP_MAX, grant=grant, max=maximum)]
     verdict = "info"
     if planned_informal_dkk is not None:
         if planned_informal_dkk < 0:
@@ -43,7 +43,7 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
         trace |= {"planned_informal_dkk": planned_informal_dkk, "within_cap": within,
                   "left_dkk": round(maximum - planned_informal_dkk, 2)}
         template = CAP_WITHIN if within else CAP_OVER
-        texts.append(_fill(template, planned=planned_informal_dkk, max=maximum,
+        texts.append(_fill(book, template, planned=planned_informal_dkk, max=maximum,
                            left=max(maximum - planned_informal_dkk, 0),
                            over=max(planned_informal_dkk - maximum, 0)))
     return Decision(
@@ -53,11 +53,9 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
     )
 
 
-def _fill(template: Text, **amounts: float) -> Text:
-    return Text(
-        template.da.format(**{k: format_dkk(v, "da") for k, v in amounts.items()}),
-        template.en.format(**{k: format_dkk(v, "en") for k, v in amounts.items()}),
-    )
+def _fill(book: RuleBook, template: Text, **amounts: float) -> Text:
+    return book.say(template, **{k: Text(format_dkk(v, "da"), format_dkk(v, "en"))
+                                 for k, v in amounts.items()})
 
 
 def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
@@ -68,18 +66,16 @@ def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
     if entry is None:  # an unlisted course may well be informal: the material can't say
         return Decision(
             rule="counts_towards_cap", verdict="unknown",
-            explanation=Text(UNKNOWN_COUNTS.da.format(name=programme),
-                             UNKNOWN_COUNTS.en.format(name=programme)),
+            explanation=book.say(UNKNOWN_COUNTS, name=programme),
             citations=(book.param_citation("informal_cap"), informal.citations[0]),
             trace={"programme": programme, "counts": None},
         )
     counts = programme == "informal"
     label = entry.label if entry else Text(programme, programme)
-    text = COUNTS if counts else NOT_COUNTS
+    text = book.say(COUNTS if counts else NOT_COUNTS, name=label)
     return Decision(
         rule="counts_towards_cap", verdict="yes" if counts else "no",
-        explanation=Text(_sentence(text.da.format(name=label.da)),
-                         _sentence(text.en.format(name=label.en))),
+        explanation=Text(_sentence(text.da), _sentence(text.en)),
         citations=(book.param_citation("informal_cap"), informal.citations[0]),
         trace={"programme": programme, "counts": counts},
     )

@@ -25,7 +25,6 @@ from assistant.rules.explanations import (
     WINDOW_CLOSED,
     WINDOW_LAST_DAY,
     WINDOW_OPEN,
-    dated,
 )
 
 
@@ -52,14 +51,14 @@ def activity_start(book: RuleBook, start: dt.date) -> Decision:
                                                                       last.isoformat()]}
     citations = (book.param_citation("first_round_activity_window"),)
     if start > last:
-        return Decision("activity_start", "no", dated(START_TOO_LATE, start=start), citations,
+        return Decision("activity_start", "no", book.say(START_TOO_LATE, start=start), citations,
                         trace=trace | {"in_window": False, "second_round_rules_known": False})
     if start < first:
-        return Decision("activity_start", "no", dated(START_TOO_EARLY, start=start), citations,
+        return Decision("activity_start", "no", book.say(START_TOO_EARLY, start=start), citations,
                         trace=trace | {"in_window": False})
     year = grant_year_for(book, start)
-    grant = dated(START_GRANT, year=year) if year else Text("", "")
-    text = dated(START_OK, start=start, grant="{grant}")
+    grant = book.say(START_GRANT, year=year) if year else Text("", "")
+    text = book.say(START_OK, start=start, grant="{grant}")
     return Decision(
         "activity_start", "yes",
         Text(text.da.replace("{grant}", grant.da), text.en.replace("{grant}", grant.en)),
@@ -74,17 +73,17 @@ def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
     citations = (book.param_citation("first_round_activity_window"),)
     trace = {"as_of": as_of.isoformat(), "last_start": last.isoformat()}
     if as_of < first:
-        return Decision("first_round_open", "no", dated(BEFORE_START, today=as_of),
+        return Decision("first_round_open", "no", book.say(BEFORE_START, today=as_of),
                         (*citations, book.param_citation("spending_start")),
                         trace=trace | {"open": False, "opens": first.isoformat()})
     if as_of > last:
-        text = dated(START_TOO_LATE, start=as_of)
-        closed = Text(f"{WINDOW_CLOSED.da} {text.da}", f"{WINDOW_CLOSED.en} {text.en}")
+        text, closed_on = book.say(START_TOO_LATE, start=as_of), book.say(WINDOW_CLOSED)
+        closed = Text(f"{closed_on.da} {text.da}", f"{closed_on.en} {text.en}")
         return Decision("first_round_open", "no", closed, citations,
                         trace=trace | {"open": False, "second_round_rules_known": False})
     days = (last - as_of).days
-    text = (dated(WINDOW_LAST_DAY, today=as_of) if days == 0 else
-            dated(WINDOW_OPEN, today=as_of, left="{left}"))
+    text = (book.say(WINDOW_LAST_DAY, today=as_of) if days == 0 else
+            book.say(WINDOW_OPEN, today=as_of, left="{left}"))
     text = Text(text.da.replace("{left}", format_days(days, "da")),
                 text.en.replace("{left}", format_days(days, "en")))
     return Decision("first_round_open", "yes", text, citations,
@@ -110,17 +109,17 @@ def completion_deadline(book: RuleBook, end: dt.date | None = None,
     citations = (book.param_citation("completion_deadline"),)
     trace: dict[str, object] = {"deadline": deadline.isoformat()}
     if end is None:
-        return Decision("completion_deadline", "info", COMPLETION,
+        return Decision("completion_deadline", "info", book.say(COMPLETION),
                         (*citations, book.cite(_MERIT_LENGTH)), trace=trace)
     ok = end <= deadline
     return Decision("completion_deadline", "yes" if ok else "no",
-                    dated(COMPLETION_OK if ok else COMPLETION_LATE, end=end), citations,
+                    book.say(COMPLETION_OK if ok else COMPLETION_LATE, end=end), citations,
                     trace=trace | {"end": end.isoformat(), "within": ok})
 
 
 def spending_start(book: RuleBook) -> Decision:
     """When the municipalities got commitments and could start spending."""
-    return Decision("spending_start", "info", SPENDING_START,
+    return Decision("spending_start", "info", book.say(SPENDING_START),
                     (book.param_citation("commitments"), book.param_citation("spending_start")),
                     trace={"spending_start": book.params["spending_start"].data["date"]
                            .isoformat()})
@@ -133,17 +132,17 @@ def grant_year_window(book: RuleBook, year: int) -> Decision:
     in_a_round = any(r["first_year"] <= year <= r["last_year"] for r in rounds.values())
     if not in_a_round:
         return Decision("grant_year_window", "unknown",
-                        dated(GRANT_WINDOW_NONE, year=year),
+                        book.say(GRANT_WINDOW_NONE, year=year),
                         (book.param_citation("allocation_rounds"),
                          book.param_citation("amounts")),
                         trace={"year": year, "first_round": False, "in_a_round": False})
     if year not in windows:
-        return Decision("grant_year_window", "unknown", dated(GRANT_WINDOW_OTHER, year=year),
+        return Decision("grant_year_window", "unknown", book.say(GRANT_WINDOW_OTHER, year=year),
                         (book.param_citation("allocation_rounds"),),
                         trace={"year": year, "first_round": False})
     w = windows[year]
     return Decision("grant_year_window", "info",
-                    dated(GRANT_WINDOW, year=year, start=w["start"], end=w["end"]),
+                    book.say(GRANT_WINDOW, year=year, start=w["start"], end=w["end"]),
                     (book.param_citation("grant_year_windows"),),
                     trace={"year": year, "start": w["start"].isoformat(),
                            "end": w["end"].isoformat()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.common.calendar_words import number_word
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision, Text
 from assistant.rules.explanations import (
@@ -30,8 +31,7 @@ def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
         name = named_as or programme
         return Decision(
             rule="programme_eligibility", verdict="unknown",
-            explanation=Text(PROGRAMME_UNKNOWN.da.format(name=name),
-                             PROGRAMME_UNKNOWN.en.format(name=name)),
+            explanation=book.say(PROGRAMME_UNKNOWN, name=name),
             citations=(book.quote("listed_programmes_quote"),),
             trace={"programme": programme, "named_as": named_as, "listed": False},
         )
@@ -60,9 +60,9 @@ def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
         if (not conditions_met and experience_years is not None
                 and entry.min_experience_years is not None
                 and experience_years < entry.min_experience_years):
-            explanation = Text(
-                EXPERIENCE_SHORT.da.format(explanation=explanation.da, label=entry.label.da),
-                EXPERIENCE_SHORT.en.format(explanation=explanation.en, label=entry.label.en))
+            years = int(entry.min_experience_years)
+            explanation = book.say(EXPERIENCE_SHORT, explanation=explanation,
+                                   years=Text(number_word(years, "da"), number_word(years, "en")))
     return Decision(
         rule="programme_eligibility", verdict=verdict, explanation=explanation,
         citations=citations, conditions=conditions,

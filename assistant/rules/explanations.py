@@ -1,4 +1,9 @@
-"""User-facing sentences of the rules that carry computed values, per language."""
+"""User-facing sentences of the rules, per language.
+
+The pool's facts (dates, the cap, the years of the rounds) are not written here: each
+sentence names them (``{window_end}``, ``{cap}`` …) and ``RuleBook.say`` fills them in from
+the parameters, so a value changed in ``parameters.yaml`` changes every sentence that
+states it."""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from assistant.common.formatting import format_date
 from assistant.rules.decision import Text
 
 CAP_MAX = Text(
-    da="Højst 10 pct. af tilskuddet må gå til uformel opkvalificering (fx private kurser): "
+    da="Højst {cap} af tilskuddet må gå til uformel opkvalificering (fx private kurser): "
        "med et tilskud på {grant} er det højst {max}.",
-    en="At most 10 per cent of the grant may go to informal upskilling (e.g. private "
+    en="At most {cap} of the grant may go to informal upskilling (e.g. private "
        "courses): with a grant of {grant} that is at most {max}.",
 )
 CAP_WITHIN = Text(
@@ -29,11 +34,11 @@ PROGRAMME_UNKNOWN = Text(
        "meritpædagoguddannelsen, relevante AMU-kurser, almen voksenuddannelse, der giver "
        "adgang til PAU eller meritpædagoguddannelsen, fagspecifikke kurser fra "
        "professionshøjskolerne, akademi- og diplomuddannelser med specialisering samt "
-       "uformel opkvalificering inden for 10 pct.",
+       "uformel opkvalificering inden for {cap}",
     en="The material does not mention {name}. The pool can fund: PAU (euv1), the "
        "meritpædagog programme, relevant AMU courses, general adult education giving access "
        "to PAU or meritpædagog, short subject courses from university colleges, academy and "
-       "diploma programmes aimed at specialisation, and informal upskilling within 10 per cent.",
+       "diploma programmes aimed at specialisation, and informal upskilling within {cap}.",
 )
 COST_UNKNOWN = Text(
     da="Materialet nævner ikke {name} blandt de udgifter, tilskuddet kan dække. Det kan dække "
@@ -59,58 +64,58 @@ TARGET_PRIVATE = Text(
 )
 START_OK = Text(
     da="Et forløb, der igangsættes {start}, ligger i første tildelingsrundes periode "
-       "(1. august 2023 – 31. juli 2026){grant}.",
+       "({window_start} – {window_end}){grant}.",
     en="An activity started on {start} falls within the first round's period "
-       "(1 August 2023 – 31 July 2026){grant}.",
+       "({window_start} – {window_end}){grant}.",
 )
 START_GRANT = Text(da=" og hører efter hensigten til bevillingen fra {year}",
                    en=" and is meant for the {year} grant")
 START_TOO_LATE = Text(
     da="Midlerne fra første tildelingsrunde kan kun bruges til aktiviteter, der igangsættes "
-       "senest 31. juli 2026, så et forløb, der starter {start}, kan ikke betales af dem. "
-       "Reglerne for anden tildelingsrunde (bevillingerne 2026-2030) fremgår ikke af "
+       "senest {window_end}, så et forløb, der starter {start}, kan ikke betales af dem. "
+       "Reglerne for anden tildelingsrunde (bevillingerne {second_round}) fremgår ikke af "
        "materialet; spørg Børne- og Undervisningsministeriet eller kommunen.",
-    en="First-round money can only be used for activities started by 31 July 2026, so an "
+    en="First-round money can only be used for activities started by {window_end}, so an "
        "activity starting on {start} cannot be paid from it. The rules of the second round "
-       "(the 2026-2030 grants) are not in the material; ask the Ministry of Children and "
+       "(the {second_round} grants) are not in the material; ask the Ministry of Children and "
        "Education or the municipality.",
 )
 START_TOO_EARLY = Text(
-    da="Midlerne kan først bruges til aktiviteter, der igangsættes fra 1. august 2023; "
+    da="Midlerne kan først bruges til aktiviteter, der igangsættes fra {window_start}; "
        "{start} ligger før.",
-    en="The money can only be used for activities started from 1 August 2023; {start} is "
+    en="The money can only be used for activities started from {window_start}; {start} is "
        "before that.",
 )
 WINDOW_CLOSED = Text(
     da="Perioden for at igangsætte aktiviteter med midler fra første tildelingsrunde "
-       "sluttede 31. juli 2026.",
-    en="The period for starting activities with first-round money ended on 31 July 2026.",
+       "sluttede {window_end}.",
+    en="The period for starting activities with first-round money ended on {window_end}.",
 )
 WINDOW_OPEN = Text(
     da="Aktiviteter kan igangsættes med midler fra første tildelingsrunde til og med "
-       "31. juli 2026 (pr. {today} er der {left} tilbage).",
-    en="Activities can be started with first-round money up to and including 31 July 2026 "
+       "{window_end} (pr. {today} er der {left} tilbage).",
+    en="Activities can be started with first-round money up to and including {window_end} "
        "({left} left as of {today}).",
 )
 WINDOW_LAST_DAY = Text(
     da="Aktiviteter kan igangsættes med midler fra første tildelingsrunde til og med "
-       "31. juli 2026, og {today} er sidste dag.",
-    en="Activities can be started with first-round money up to and including 31 July 2026, "
+       "{window_end}, og {today} er sidste dag.",
+    en="Activities can be started with first-round money up to and including {window_end}, "
        "and {today} is the last day.",
 )
 COMPLETION = Text(
-    da="De længerevarende uddannelsesforløb forudsættes afsluttet senest 31. juli 2030; "
+    da="De længerevarende uddannelsesforløb forudsættes afsluttet senest {completion}; "
        "meritpædagogforløbene tager typisk 3-4 år.",
-    en="Longer programmes are expected to be completed by 31 July 2030 at the latest; the "
+    en="Longer programmes are expected to be completed by {completion} at the latest; the "
        "meritpædagog programmes typically take 3-4 years.",
 )
 COMPLETION_LATE = Text(
-    da="Et forløb, der slutter {end}, slutter for sent: fristen er 31. juli 2030.",
-    en="A programme ending on {end} ends after the deadline of 31 July 2030.",
+    da="Et forløb, der slutter {end}, slutter for sent: fristen er {completion}.",
+    en="A programme ending on {end} ends after the deadline of {completion}.",
 )
 COMPLETION_OK = Text(
-    da="Et forløb, der slutter {end}, er inden for fristen 31. juli 2030.",
-    en="A programme ending on {end} is within the deadline of 31 July 2030.",
+    da="Et forløb, der slutter {end}, er inden for fristen {completion}.",
+    en="A programme ending on {end} is within the deadline of {completion}.",
 )
 ACCOUNTS = Text(
     da="Kommunen skal som minimum aflægge regnskab for perioderne {periods} samt et "
@@ -128,10 +133,10 @@ ACCOUNTS_AFTER = Text(da=" Pr. {today} er den sidste periode afsluttet; det afsl
                       en=" As of {today} the last period has ended; the final account is "
                          "due if not yet sent.")
 SPENDING_START = Text(
-    da="Kommunerne fik tilsagn i løbet af efteråret 2023 og kunne påbegynde anvendelsen af "
-       "midlerne fra 1. august 2023.",
-    en="Municipalities received commitments during autumn 2023 and could start using the "
-       "money from 1 August 2023.",
+    da="Kommunerne fik tilsagn i løbet af efteråret {commitments_year} og kunne påbegynde "
+       "anvendelsen af midlerne fra {spending_start}.",
+    en="Municipalities received commitments during autumn {commitments_year} and could start "
+       "using the money from {spending_start}.",
 )
 GRANT_WINDOW = Text(
     da="Bevillingen fra {year} er tiltænkt aktiviteter, der igangsættes fra {start} til og "
@@ -140,28 +145,30 @@ GRANT_WINDOW = Text(
        "{end}.",
 )
 GRANT_WINDOW_OTHER = Text(
-    da="Materialet beskriver kun anvendelsen af bevillingerne 2023-2025 (første "
+    da="Materialet beskriver kun anvendelsen af bevillingerne {first_round} (første "
        "tildelingsrunde); bevillingen fra {year} hører til anden tildelingsrunde, hvis regler "
        "ikke fremgår af materialet.",
-    en="The material only describes the use of the 2023-2025 grants (the first round); the "
+    en="The material only describes the use of the {first_round} grants (the first round); the "
        "{year} grant belongs to the second round, whose rules are not in the material.",
 )
 AMOUNTS = Text(
-    da="Der er afsat {amounts} (2023-prisniveau){total}. Udmøntningen sker med forbehold for "
-       "puljens videreførelse på de årlige finanslove.",
-    en="The pool has {amounts} (2023 price level){total}. The allocation is subject to the "
-       "pool being continued in the annual finance acts.",
+    da="Der er afsat {amounts} ({price_level}-prisniveau){total}. Udmøntningen sker med "
+       "forbehold for puljens videreførelse på de årlige finanslove.",
+    en="The pool has {amounts} ({price_level} price level){total}. The allocation is subject "
+       "to the pool being continued in the annual finance acts.",
 )
+AMOUNTS_NONE = Text(da="Materialet angiver kun beløb for årene {amount_years}.",
+                    en="The material only states amounts for the years {amount_years}.")
 AMOUNTS_TOTAL = Text(da=", i alt {total} for {first}-{last}",
                      en=", in total {total} for {first}-{last}")
 COUNTS = Text(
-    da="{name} tæller med i loftet på 10 pct. af tilskuddet.",
-    en="{name} counts towards the cap of 10 per cent of the grant.",
+    da="{name} tæller med i loftet på {cap} af tilskuddet.",
+    en="{name} counts towards the cap of {cap} of the grant.",
 )
 NOT_COUNTS = Text(
-    da="Loftet på 10 pct. gælder kun uformel opkvalificering (kommunale kurser, "
+    da="Loftet på {cap} gælder kun uformel opkvalificering (kommunale kurser, "
        "institutionsintern undervisning og private kurser); {name} tæller ikke med.",
-    en="The 10 per cent cap applies only to informal upskilling (municipal courses, "
+    en="The {cap} cap applies only to informal upskilling (municipal courses, "
        "in-house teaching and private courses); {name} does not count towards it.",
 )
 TARGET_OUTSIDE = Text(
@@ -171,9 +178,9 @@ TARGET_OUTSIDE = Text(
        "pedagogical function in daycare; that does not include {name}.",
 )
 CAP_SHARE = Text(
-    da="Højst 10 pct. af kommunens tilskud må anvendes på uformel opkvalificering "
+    da="Højst {cap} af kommunens tilskud må anvendes på uformel opkvalificering "
        "(kommunalt afholdte kurser, institutionsintern undervisning og private kurser).",
-    en="At most 10 per cent of the municipality's grant may be used for informal upskilling "
+    en="At most {cap} of the municipality's grant may be used for informal upskilling "
        "(municipally run courses, in-house teaching and private courses).",
 )
 REPORTING = Text(
@@ -194,10 +201,10 @@ PAYMENTS = Text(
        "accounts every year.",
 )
 UNKNOWN_COUNTS = Text(
-    da="Materialet nævner ikke {name}. Loftet på 10 pct. gælder uformel opkvalificering: "
+    da="Materialet nævner ikke {name}. Loftet på {cap} gælder uformel opkvalificering: "
        "kommunalt afholdt voksen- og efteruddannelse, institutionsintern undervisning og "
        "private kurser.",
-    en="The material does not mention {name}. The 10 per cent cap applies to informal "
+    en="The material does not mention {name}. The {cap} cap applies to informal "
        "upskilling: municipally run adult education, in-house teaching and private courses.",
 )
 ROLES_UNKNOWN = Text(
@@ -209,20 +216,21 @@ ROLES_UNKNOWN = Text(
        "assistants, childminders, pedagogues and managers.",
 )
 BEFORE_START = Text(
-    da="Midlerne kan først anvendes fra 1. august 2023; pr. {today} kan der endnu ikke "
+    da="Midlerne kan først anvendes fra {window_start}; pr. {today} kan der endnu ikke "
        "igangsættes aktiviteter for dem.",
-    en="The money can only be used from 1 August 2023; as of {today} no activity can yet be "
+    en="The money can only be used from {window_start}; as of {today} no activity can yet be "
        "started with it.",
 )
 GRANT_WINDOW_NONE = Text(
-    da="Puljen har bevillinger for 2023-2030; materialet nævner ingen bevilling fra {year}.",
-    en="The pool has grants for 2023-2030; the material mentions no {year} grant.",
+    da="Puljen har bevillinger for {grant_years}; materialet nævner ingen bevilling fra {year}.",
+    en="The pool has grants for {grant_years}; the material mentions no {year} grant.",
 )
 STATUS_REVIEW = Text(
-    da="Medio 2025 skulle der gennemføres en status på puljen, som giver mulighed for at "
-       "justere rammerne før tildelingen af bevillingerne fra 2026 og frem.",
-    en="A status of the pool was to be made in mid-2025, allowing the framework to be adjusted "
-       "before the grants from 2026 onwards are allocated.",
+    da="Medio {status_year} skulle der gennemføres en status på puljen, som giver mulighed "
+       "for at justere rammerne før tildelingen af bevillingerne fra {second_round_start} og "
+       "frem.",
+    en="A status of the pool was to be made in mid-{status_year}, allowing the framework to "
+       "be adjusted before the grants from {second_round_start} onwards are allocated.",
 )
 CREDIT = Text(
     da="Kurserne giver ikke i sig selv merit til PAU eller meritpædagoguddannelsen: merit og "
@@ -251,9 +259,9 @@ UNMET_REQUIREMENT = Text(
        "question that is not the case.",
 )
 EXPERIENCE_SHORT = Text(
-    da="{explanation} Men som euv1 kræver uddannelsen mindst to års erhvervserfaring, og "
+    da="{explanation} Men som euv1 kræver uddannelsen mindst {years} års erhvervserfaring, og "
        "ifølge spørgsmålet har medarbejderen ikke det.",
-    en="{explanation} But as euv1 the programme requires at least two years' work experience, "
+    en="{explanation} But as euv1 the programme requires at least {years} years' work experience, "
        "and according to the question the employee does not have that.",
 )
 ALLOCATION_APPLY = Text(
@@ -273,18 +281,19 @@ ALLOCATION_INSTITUTION = Text(
 ALLOCATION_DISTRIBUTION = Text(
     da="Midlerne tildeles kommunerne direkte af staten uden ansøgning, fordelt efter det "
        "forventede børnetal i kommunen i 2023, i to tildelingsrunder: bevillingerne "
-       "2023-2025 og bevillingerne 2026-2030. Den enkelte kommunes beløb står i en særskilt "
-       "fordelingsoversigt, som ikke er en del af materialet.",
+       "{first_round} og bevillingerne {second_round}. Den enkelte kommunes beløb står i en "
+       "særskilt fordelingsoversigt, som ikke er en del af materialet.",
     en="The state allocates the money directly to the municipalities, without application, "
        "according to the expected number of children in each municipality in 2023, in two "
-       "rounds: the grants for 2023-2025 and those for 2026-2030. Each municipality's amount "
-       "is in a separate distribution table that is not part of the material.",
+       "rounds: the grants for {first_round} and those for {second_round}. Each "
+       "municipality's amount is in a separate distribution table that is not part of the "
+       "material.",
 )
 ALLOCATION_ROUNDS = Text(
-    da="Puljen udmøntes i to tildelingsrunder (bevillingerne 2023-2025 og 2026-2030) for at "
-       "reducere kommunernes administrationsomkostninger og øge deres planlægningsmulighed.",
-    en="The pool is paid out in two allocation rounds (the grants for 2023-2025 and "
-       "2026-2030) to reduce the municipalities' administrative costs and improve their "
+    da="Puljen udmøntes i to tildelingsrunder (bevillingerne {first_round} og {second_round}) "
+       "for at reducere kommunernes administrationsomkostninger og øge deres planlægningsmulighed.",
+    en="The pool is paid out in two allocation rounds (the grants for {first_round} and "
+       "{second_round}) to reduce the municipalities' administrative costs and improve their "
        "planning.",
 )
 PAYMENTS_ANNUAL = Text(
@@ -312,17 +321,26 @@ AMOUNTS_UNCERTAIN = Text(
        "in the yearly finance acts.",
 )
 STATUS_CHANGE = Text(
-    da="Rammerne kan blive justeret: medio 2025 gennemføres en status på puljen, som "
-       "giver mulighed for at justere rammerne før tildelingen af bevillingerne fra 2026.",
-    en="The framework may be adjusted: a status of the pool in mid-2025 allows the "
-       "framework to be adjusted before the grants from 2026 are allocated.",
+    da="Rammerne kan blive justeret: medio {status_year} gennemføres en status på puljen, som "
+       "giver mulighed for at justere rammerne før tildelingen af bevillingerne fra "
+       "{second_round_start}.",
+    en="The framework may be adjusted: a status of the pool in mid-{status_year} allows the "
+       "framework to be adjusted before the grants from {second_round_start} are allocated.",
 )
 
 
-def dated(template: Text, **values: dt.date | str | int) -> Text:
-    """The template with its dates written as the language writes them."""
+def fill(template: Text, **values: dt.date | Text | str | int) -> Text:
+    """The template with its values written as each language writes them: a date as
+    ``format_date`` writes it, a ``Text`` in the template's language, anything else as is.
+
+    >>> fill(Text("Senest {end}.", "By {end}."), end=dt.date(2026, 7, 31))
+    Text(da='Senest 31. juli 2026.', en='By 31 July 2026.')
+    """
     def render(lang: str) -> str:
         return (template.en if lang == "en" else template.da).format(**{
-            k: format_date(v, lang) if isinstance(v, dt.date) else v for k, v in values.items()
+            k: format_date(v, lang) if isinstance(v, dt.date) else
+            v.en if isinstance(v, Text) and lang == "en" else
+            v.da if isinstance(v, Text) else v
+            for k, v in values.items()
         })
     return Text(render("da"), render("en"))

@@ -46,12 +46,16 @@ def status_review(book: RuleBook, outcome_asked: bool = False,
     """The status of the pool mid-2025, which may adjust the rules for the 2026+ grants.
     Its outcome is not in the material. Asked whether the rules can change: yes."""
     if change_asked and not outcome_asked:
-        return Decision("status_review", "yes", STATUS_CHANGE,
+        return Decision("status_review", "yes", book.say(STATUS_CHANGE),
                         (book.param_citation("status_review"),),
-                        trace={"when": "medio 2025", "may_adjust": True})
-    text = STATUS_REVIEW
+                        trace={"when": _when(book), "may_adjust": True})
+    text = book.say(STATUS_REVIEW)
     if outcome_asked:
         text = Text(f"{STATUS_OUTCOME.da} {text.da}", f"{STATUS_OUTCOME.en} {text.en}")
     return Decision("status_review", "unknown" if outcome_asked else "info", text,
                     (book.param_citation("status_review"),),
-                    trace={"when": "medio 2025", "outcome_known": False})
+                    trace={"when": _when(book), "outcome_known": False})
+
+
+def _when(book: RuleBook) -> str:
+    return f"medio {book.params['status_review'].data['year']}"

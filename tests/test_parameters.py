@@ -19,43 +19,84 @@ from tests.servers import CORPUS
 DOCS = load_corpus(CORPUS)
 TEXTS = {d.id: d.text for d in DOCS}
 PASSAGES = chunk_corpus(DOCS)
+BOOK = RuleBook({d.id: d for d in DOCS}, PASSAGES)
 
 
 def test_every_parameter_quotes_its_passage_verbatim() -> None:
     params = load_parameters(TEXTS, PASSAGES)
     by_id = {p.id: p for p in PASSAGES}
-    assert params
-    for p in params.values():
+    assert len(list(params.items())) == 12
+    for _, p in params.items():
         assert p.reference.quote in by_id[p.reference.passage_id].text
         assert TEXTS[p.reference.doc][p.reference.start : p.reference.end] == p.reference.quote
+        assert p.description and p.unit and p.values
 
 
 def test_parameter_values_match_the_fact_sheet() -> None:
     params = load_parameters(TEXTS, PASSAGES)
-    assert params["informal_cap"].data["value"] == 0.10
-    assert params["amounts"].data["values"][2023] == 107_000_000
-    assert sum(params["amounts"].data["values"].values()) == 107_000_000 + 7 * 195_900_000
-    window = params["first_round_activity_window"].data
-    assert (window["start"], window["end"]) == (dt.date(2023, 8, 1), dt.date(2026, 7, 31))
-    periods = params["accounting_periods"].data["values"]
-    assert periods[0]["start"] == dt.date(2023, 8, 1) and periods[-1]["end"] == dt.date(2030, 7, 31)
+    assert params.informal_cap.value == 0.10
+    assert params.amounts.at(dt.date(2023, 6, 1)) == 107_000_000
+    assert params.amounts.at(dt.date(2030, 12, 31)) == 195_900_000
+    assert params.amounts.at(dt.date(2022, 12, 31)) is None  # before the pool
+    assert params.amounts.at(dt.date(2031, 1, 1)) is None  # after its last grant year
+    window = params.first_round_activity_window.value
+    assert (window.start, window.end) == (dt.date(2023, 8, 1), dt.date(2026, 7, 31))
+    assert dt.date(2026, 7, 31) in window and dt.date(2026, 8, 1) not in window
+    assert [str(r) for r in params.allocation_rounds.value] == ["2023-2025", "2026-2030"]
+    periods = params.accounting_periods.value
+    assert periods[0].start == dt.date(2023, 8, 1) and periods[-1].end == dt.date(2030, 7, 31)
     for a, b in itertools.pairwise(periods):
-        assert b["start"] == a["end"] + dt.timedelta(days=1)  # no gaps, no overlaps
+        assert b.start == a.end + dt.timedelta(days=1)  # no gaps, no overlaps
+
+
+def test_the_book_sums_the_amounts_per_grant_year() -> None:
+    assert BOOK.amounts_per_year == {2023: 107_000_000, **dict.fromkeys(range(2024, 2031),
+                                                                         195_900_000)}
+
+
+def _write(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    raw = yaml.safe_load(PARAMETERS_FILE.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / "parameters.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_value_that_changes_over_time_is_read_at_a_day(tmp_path: Path) -> None:
+    def raised(raw: dict[str, Any]) -> None:
+        raw["informal_cap"]["values"][dt.date(2026, 8, 1)] = 0.2
+    cap = load_parameters(TEXTS, PASSAGES, _write(tmp_path, raised)).informal_cap
+    assert cap.at(dt.date(2026, 7, 31)) == 0.10 and cap.at(dt.date(2026, 8, 1)) == 0.2
+    with pytest.raises(ParameterError, match="skifter værdi over tid"):
+        _ = cap.value
+
+
+def test_a_parameter_without_dated_values_or_out_of_place_is_refused(tmp_path: Path) -> None:
+    def undated(raw: dict[str, Any]) -> None:
+        raw["informal_cap"]["values"] = 0.10
+    with pytest.raises(ParameterError, match="'informal_cap' skal have værdier efter dato"):
+        load_parameters(TEXTS, PASSAGES, _write(tmp_path, undated))
+
+    def extra(raw: dict[str, Any]) -> None:
+        raw["cap2"] = raw["informal_cap"]
+    with pytest.raises(ParameterError, match=r"ukendte parametre \['cap2'\], manglende \[\]"):
+        load_parameters(TEXTS, PASSAGES, _write(tmp_path, extra))
 
 
 def test_a_quote_that_is_not_in_the_corpus_is_refused(tmp_path: Path) -> None:
-    bad = tmp_path / "p.yaml"
-    bad.write_text('cap:\n  value: 0.2\n  reference: {doc: faktaark, quote: "maksimalt 20 pct."}\n')
+    def misquoted(raw: dict[str, Any]) -> None:
+        raw["informal_cap"]["reference"]["quote"] = "maksimalt 20 pct."
     with pytest.raises(ParameterError, match="citatet findes ikke ordret i 'faktaark'"):
-        load_parameters(TEXTS, PASSAGES, bad)
-    bad.write_text('cap:\n  value: 0.1\n  reference: {doc: lov, quote: "x"}\n')
+        load_parameters(TEXTS, PASSAGES, _write(tmp_path, misquoted))
+
+    def unknown_doc(raw: dict[str, Any]) -> None:
+        raw["informal_cap"]["reference"]["doc"] = "lov"
     with pytest.raises(ParameterError, match="ukendt dokument 'lov'"):
-        load_parameters(TEXTS, PASSAGES, bad)
+        load_parameters(TEXTS, PASSAGES, _write(tmp_path, unknown_doc))
 
 
 # A parameter changed in a copy of parameters.yaml: every sentence that stated its value
 # states the new one, and none the old (the sentences take the value from the parameters).
-BOOK = RuleBook({d.id: d for d in DOCS}, PASSAGES)
 DAYS = [dt.date(2023, 1, 10), dt.date(2024, 2, 5), dt.date(2025, 9, 3), dt.date(2027, 3, 8)]
 
 
@@ -83,6 +124,8 @@ def _calls(book: RuleBook) -> list[tuple[str, dict[str, Any], dt.date]]:
 
 
 def _texts(book: RuleBook) -> list[str]:
+    """Every sentence of every call, in Danish and English by turns (the same calls for
+    every book: those the unchanged book needs)."""
     out = []
     for rule, inputs, as_of in _calls(BOOK):
         decision = run_rule(book, rule, inputs, as_of)
@@ -93,21 +136,18 @@ def _texts(book: RuleBook) -> list[str]:
 
 
 def _book_with(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> RuleBook:
-    raw = yaml.safe_load(PARAMETERS_FILE.read_text(encoding="utf-8"))
-    change(raw)
-    path = tmp_path / "parameters.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return RuleBook({d.id: d for d in DOCS}, PASSAGES, parameters=path)
+    return RuleBook({d.id: d for d in DOCS}, PASSAGES, parameters=_write(tmp_path, change))
 
 
 def _later_window(raw: dict[str, Any]) -> None:
     # The fact sheet states the end twice: as the first round's and as the 2025 grant's.
-    raw["first_round_activity_window"]["end"] = dt.date(2026, 12, 31)
-    raw["grant_year_windows"]["values"][2025]["end"] = dt.date(2026, 12, 31)
+    since = dt.date(2023, 1, 1)
+    raw["first_round_activity_window"]["values"][since]["end"] = dt.date(2026, 12, 31)
+    raw["grant_year_windows"]["values"][since][2025]["end"] = dt.date(2026, 12, 31)
 
 
 def _higher_cap(raw: dict[str, Any]) -> None:
-    raw["informal_cap"]["value"] = 0.15
+    raw["informal_cap"]["values"][dt.date(2023, 1, 1)] = 0.15
 
 
 @pytest.mark.parametrize(("change", "old", "new"), [
@@ -139,7 +179,7 @@ def test_a_later_window_lets_a_later_start_in(tmp_path: Path) -> None:
 
 def test_a_later_completion_deadline_is_stated_and_applied(tmp_path: Path) -> None:
     def later(raw: dict[str, Any]) -> None:
-        raw["completion_deadline"]["date"] = dt.date(2031, 6, 30)
+        raw["completion_deadline"]["values"][dt.date(2023, 1, 1)] = dt.date(2031, 6, 30)
     book = _book_with(tmp_path, later)
     info = run_rule(book, "completion_deadline", {}, DAYS[0])
     assert "senest 30. juni 2031" in info.explanation.da

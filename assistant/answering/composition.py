@@ -335,12 +335,11 @@ def compose_overview(book: RuleBook, lang: str, cites: Citations) -> str:
              if e.verdict in ("yes", "conditional") and e.id != "informal"]
     excluded = [e for e in [*book.programmes.values(), *book.costs.values()]
                 if e.verdict == "no"]
-    cap = book.params["informal_cap"]
-    percent = f"{cap.data['value'] * 100:g}"
+    percent = f"{book.params.informal_cap.value * 100:g}"
     lines = [OVERVIEW["lead"].get(lang), line(OVERVIEW["programmes"].get(lang), allowed),
              line(OVERVIEW["costs"].get(lang), costs),
              f"- {OVERVIEW['informal'].get(lang).format(cap=percent)} "
-             f"{cites.mark(book.param_citation('informal_cap'))}",
+             f"{cites.mark(book.params.informal_cap.citation)}",
              f"- {OVERVIEW['target'].get(lang)} {cites.mark(book.role_quote('target_quote'))}",
              line(OVERVIEW["excluded"].get(lang), excluded),
              OVERVIEW["conditions"].get(lang)]

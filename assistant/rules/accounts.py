@@ -27,17 +27,17 @@ def accounting_periods(book: RuleBook, as_of: dt.date, deadline_asked: bool = Fa
     The material gives the periods, not the dates by which accounts must be sent: asked
     for a submission deadline, the verdict is "unknown" (with the periods it does give).
     """
-    periods = book.params["accounting_periods"].data["values"]
-    listed = {lang: ", ".join(f"{format_date(p['start'], lang)} – {format_date(p['end'], lang)}"
+    periods = book.params.accounting_periods.value
+    listed = {lang: ", ".join(f"{format_date(p.start, lang)} – {format_date(p.end, lang)}"
                               for p in periods) for lang in ("da", "en")}
-    current = next((p for p in periods if p["start"] <= as_of <= p["end"]), None)
+    current = next((p for p in periods if as_of in p), None)
     if current:
         extra = book.say(ACCOUNTS_CURRENT, today=as_of, period="{period}")
-        span = {lang: f"{format_date(current['start'], lang)} – {format_date(current['end'], lang)}"
+        span = {lang: f"{format_date(current.start, lang)} – {format_date(current.end, lang)}"
                 for lang in ("da", "en")}
         extra = Text(extra.da.replace("{period}", span["da"]),
                      extra.en.replace("{period}", span["en"]))
-    elif as_of > periods[-1]["end"]:
+    elif as_of > periods[-1].end:
         extra = book.say(ACCOUNTS_AFTER, today=as_of)
     else:
         extra = Text("", "")
@@ -46,7 +46,7 @@ def accounting_periods(book: RuleBook, as_of: dt.date, deadline_asked: bool = Fa
     period_quotes = []
     for p in periods:
         for dash in (" – ", " - "):
-            quote = f"{format_date(p['start'])}{dash}{format_date(p['end'])}"
+            quote = f"{format_date(p.start)}{dash}{format_date(p.end)}"
             try:
                 period_quotes.append(book.cite(quote))
                 break
@@ -57,12 +57,12 @@ def accounting_periods(book: RuleBook, as_of: dt.date, deadline_asked: bool = Fa
                     f"{NO_SUBMISSION_DEADLINE.en} {text.en}")
     return Decision(
         "accounting_periods", "unknown" if deadline_asked else "info", text,
-        (book.param_citation("accounting_periods"), *period_quotes,
+        (book.params.accounting_periods.citation, *period_quotes,
          book.cite("Regnskaberne skal dokumentere, at tilskud fra puljen er anvendt i "
                    "overensstemmelse med formålet.")),
         trace={"as_of": as_of.isoformat(),
-               "periods": [[p["start"].isoformat(), p["end"].isoformat()] for p in periods],
-               "current": [current["start"].isoformat(), current["end"].isoformat()]
+               "periods": [[p.start.isoformat(), p.end.isoformat()] for p in periods],
+               "current": [current.start.isoformat(), current.end.isoformat()]
                if current else None},
     )
 

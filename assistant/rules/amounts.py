@@ -13,11 +13,10 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
     """The yearly amounts and, for a span of years, their sum. Years without an amount
     (outside 2023-2030) are not in the material. Asked whether the amounts are certain:
     no, they depend on the yearly finance acts."""
-    param = book.params["amounts"]
-    values: dict[int, int] = param.data["values"]
+    values = book.amounts_per_year
     first = first or min(values)
     last = last or max(values)
-    citations = (book.param_citation("amounts"), book.cite(
+    citations = (book.params.amounts.citation, book.cite(
         "Udmøntningen sker med forbehold for puljens videreførelse på de årlige finanslove."))
     if first > last:
         first, last = last, first
@@ -54,5 +53,5 @@ def pool_amounts(book: RuleBook, first: int | None = None, last: int | None = No
                                           "subject_to_finance_acts": True})
     return Decision("pool_amounts", "info", text, citations,
                     trace={"first": first, "last": last, "total_dkk": total,
-                           "price_level": param.data["price_level"],
+                           "price_level": book.params.price_level.value,
                            "per_year": {y: values[y] for y in years}})

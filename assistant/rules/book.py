@@ -19,8 +19,8 @@ from assistant.rules.decision import Citation, Text, Verdict
 from assistant.rules.explanations import fill
 from assistant.rules.parameters import (
     PARAMETERS_FILE,
-    Parameter,
     ParameterError,
+    Parameters,
     load_parameters,
 )
 
@@ -49,10 +49,6 @@ def compile_names(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns)
 
 
-def _span(years: Mapping[str, int]) -> str:
-    return f"{years['first_year']}-{years['last_year']}"
-
-
 class RuleBook:
     """Everything the rules need, with each quote checked against the corpus."""
 
@@ -61,7 +57,7 @@ class RuleBook:
         self._documents = dict(documents)
         self._texts = {d: doc.text for d, doc in documents.items()}
         self._passages = passages
-        self.params: dict[str, Parameter] = load_parameters(self._texts, passages, parameters)
+        self.params: Parameters = load_parameters(self._texts, passages, parameters)
         self._raw: dict[str, Any] = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
 
     def cite(self, quote: str, doc: str = RULES_DOC) -> Citation:
@@ -77,32 +73,37 @@ class RuleBook:
             raise ParameterError(f"Citatet ligger ikke inden for én passage i {doc!r}: {quote!r}")
         return Citation(doc, passage.id, quote, start, end)
 
-    def param_citation(self, name: str) -> Citation:
-        ref = self.params[name].reference
-        return Citation(ref.doc, ref.passage_id, ref.quote, ref.start, ref.end)
-
     @cached_property
     def facts(self) -> dict[str, dt.date | Text | str | int]:
         """The parameters' values that sentences state, by the name they use for them
         (``{window_end}`` in a template of ``explanations`` is the window's last day)."""
-        p = {name: param.data for name, param in self.params.items()}
-        rounds = p["allocation_rounds"]["values"]
-        years = p["amounts"]["values"]
-        share = float(p["informal_cap"]["value"])
+        p = self.params
+        first, second = p.allocation_rounds.value[0], p.allocation_rounds.value[1]
+        years = self.amounts_per_year
+        share = p.informal_cap.value
+        window = p.first_round_activity_window.value
         return {
             "cap": Text(format_pct(share, "da"), format_pct(share, "en")),
-            "window_start": p["first_round_activity_window"]["start"],
-            "window_end": p["first_round_activity_window"]["end"],
-            "completion": p["completion_deadline"]["date"],
-            "spending_start": p["spending_start"]["date"],
-            "first_round": _span(rounds[1]), "second_round": _span(rounds[2]),
-            "second_round_start": rounds[2]["first_year"],
-            "grant_years": f"{rounds[1]['first_year']}-{rounds[max(rounds)]['last_year']}",
+            "window_start": window.start, "window_end": window.end,
+            "completion": p.completion_deadline.value,
+            "spending_start": p.spending_start.value,
+            "first_round": str(first), "second_round": str(second),
+            "second_round_start": second.first_year,
+            "grant_years": f"{first.first_year}-{p.allocation_rounds.value[-1].last_year}",
             "amount_years": f"{min(years)}-{max(years)}",
-            "price_level": p["amounts"]["price_level"],
-            "commitments_year": p["commitments"]["year"],
-            "status_year": p["status_review"]["year"],
+            "price_level": p.price_level.value,
+            "commitments_year": p.commitments.value,
+            "status_year": p.status_review.value,
         }
+
+    @cached_property
+    def amounts_per_year(self) -> dict[int, int]:
+        """Each grant year's amount, from the first dated amount to the last (an amount
+        applies from 1 January of its year)."""
+        amounts = self.params.amounts
+        first, last = amounts.values[0][0].year, amounts.values[-1][0].year
+        return {y: v for y in range(first, last + 1)
+                if (v := amounts.at(dt.date(y, 1, 1))) is not None}
 
     def say(self, template: Text, **values: dt.date | Text | str | int) -> Text:
         """The template with the facts it names and ``values`` filled in."""

@@ -26,10 +26,10 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
     """
     if grant_dkk is None:
         return Decision(rule="informal_cap", verdict="info", explanation=book.say(CAP_SHARE),
-                        citations=(book.param_citation("informal_cap"),),
-                        trace={"cap_share": float(book.params["informal_cap"].data["value"])})
+                        citations=(book.params.informal_cap.citation,),
+                        trace={"cap_share": book.params.informal_cap.value})
     grant = check_grant(grant_dkk)
-    share = float(book.params["informal_cap"].data["value"])
+    share = book.params.informal_cap.value
     maximum = round(grant * share, 2)
     trace: dict[str, float | bool | None] = {"grant_dkk": grant, "cap_share": share,
                                              "max_informal_dkk": maximum}
@@ -49,7 +49,7 @@ def informal_cap(book: RuleBook, grant_dkk: float | None = None,
     return Decision(
         rule="informal_cap", verdict=verdict,  # type: ignore[arg-type]
         explanation=Text(" ".join(t.da for t in texts), " ".join(t.en for t in texts)),
-        citations=(book.param_citation("informal_cap"),), trace=trace,
+        citations=(book.params.informal_cap.citation,), trace=trace,
     )
 
 
@@ -67,7 +67,7 @@ def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
         return Decision(
             rule="counts_towards_cap", verdict="unknown",
             explanation=book.say(UNKNOWN_COUNTS, name=programme),
-            citations=(book.param_citation("informal_cap"), informal.citations[0]),
+            citations=(book.params.informal_cap.citation, informal.citations[0]),
             trace={"programme": programme, "counts": None},
         )
     counts = programme == "informal"
@@ -76,7 +76,7 @@ def counts_towards_cap(book: RuleBook, programme: str) -> Decision:
     return Decision(
         rule="counts_towards_cap", verdict="yes" if counts else "no",
         explanation=Text(_sentence(text.da), _sentence(text.en)),
-        citations=(book.param_citation("informal_cap"), informal.citations[0]),
+        citations=(book.params.informal_cap.citation, informal.citations[0]),
         trace={"programme": programme, "counts": counts},
     )
 

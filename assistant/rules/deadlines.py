@@ -29,15 +29,15 @@ from assistant.rules.explanations import (
 
 
 def _window(book: RuleBook) -> tuple[dt.date, dt.date]:
-    data = book.params["first_round_activity_window"].data
-    return data["start"], data["end"]
+    window = book.params.first_round_activity_window.value
+    return window.start, window.end
 
 
 def grant_year_for(book: RuleBook, start: dt.date) -> int | None:
     """The grant year whose intended window contains an activity's start date."""
-    for year, window in book.params["grant_year_windows"].data["values"].items():
-        if window["start"] <= start <= window["end"]:
-            return int(year)
+    for year, window in book.params.grant_year_windows.value.items():
+        if start in window:
+            return year
     return None
 
 
@@ -49,7 +49,7 @@ def activity_start(book: RuleBook, start: dt.date) -> Decision:
     first, last = _window(book)
     trace: dict[str, object] = {"start": start.isoformat(), "window": [first.isoformat(),
                                                                       last.isoformat()]}
-    citations = (book.param_citation("first_round_activity_window"),)
+    citations = (book.params.first_round_activity_window.citation,)
     if start > last:
         return Decision("activity_start", "no", book.say(START_TOO_LATE, start=start), citations,
                         trace=trace | {"in_window": False, "second_round_rules_known": False})
@@ -62,7 +62,7 @@ def activity_start(book: RuleBook, start: dt.date) -> Decision:
     return Decision(
         "activity_start", "yes",
         Text(text.da.replace("{grant}", grant.da), text.en.replace("{grant}", grant.en)),
-        (*citations, book.param_citation("grant_year_windows")),
+        (*citations, book.params.grant_year_windows.citation),
         trace=trace | {"in_window": True, "grant_year": year},
     )
 
@@ -70,11 +70,11 @@ def activity_start(book: RuleBook, start: dt.date) -> Decision:
 def first_round_open(book: RuleBook, as_of: dt.date) -> Decision:
     """Can a new activity still be started on first-round money on the day ``as_of``?"""
     first, last = _window(book)
-    citations = (book.param_citation("first_round_activity_window"),)
+    citations = (book.params.first_round_activity_window.citation,)
     trace = {"as_of": as_of.isoformat(), "last_start": last.isoformat()}
     if as_of < first:
         return Decision("first_round_open", "no", book.say(BEFORE_START, today=as_of),
-                        (*citations, book.param_citation("spending_start")),
+                        (*citations, book.params.spending_start.citation),
                         trace=trace | {"open": False, "opens": first.isoformat()})
     if as_of > last:
         text, closed_on = book.say(START_TOO_LATE, start=as_of), book.say(WINDOW_CLOSED)
@@ -102,11 +102,11 @@ def completion_deadline(book: RuleBook, end: dt.date | None = None,
     The end may be given, or follow from a start (default: the day asked) and a length
     in years ("den tager ca. 4 år").
     """
-    deadline: dt.date = book.params["completion_deadline"].data["date"]
+    deadline = book.params.completion_deadline.value
     if end is None and years:
         begin = start or as_of or dt.date.today()
         end = begin + dt.timedelta(days=round(365.25 * years))
-    citations = (book.param_citation("completion_deadline"),)
+    citations = (book.params.completion_deadline.citation,)
     trace: dict[str, object] = {"deadline": deadline.isoformat()}
     if end is None:
         return Decision("completion_deadline", "info", book.say(COMPLETION),
@@ -120,29 +120,27 @@ def completion_deadline(book: RuleBook, end: dt.date | None = None,
 def spending_start(book: RuleBook) -> Decision:
     """When the municipalities got commitments and could start spending."""
     return Decision("spending_start", "info", book.say(SPENDING_START),
-                    (book.param_citation("commitments"), book.param_citation("spending_start")),
-                    trace={"spending_start": book.params["spending_start"].data["date"]
-                           .isoformat()})
+                    (book.params.commitments.citation, book.params.spending_start.citation),
+                    trace={"spending_start": book.params.spending_start.value.isoformat()})
 
 
 def grant_year_window(book: RuleBook, year: int) -> Decision:
     """Which activities a given year's grant is meant for (first round only)."""
-    windows = book.params["grant_year_windows"].data["values"]
-    rounds = book.params["allocation_rounds"].data["values"]
-    in_a_round = any(r["first_year"] <= year <= r["last_year"] for r in rounds.values())
+    windows = book.params.grant_year_windows.value
+    in_a_round = any(year in r for r in book.params.allocation_rounds.value)
     if not in_a_round:
         return Decision("grant_year_window", "unknown",
                         book.say(GRANT_WINDOW_NONE, year=year),
-                        (book.param_citation("allocation_rounds"),
-                         book.param_citation("amounts")),
+                        (book.params.allocation_rounds.citation,
+                         book.params.amounts.citation),
                         trace={"year": year, "first_round": False, "in_a_round": False})
     if year not in windows:
         return Decision("grant_year_window", "unknown", book.say(GRANT_WINDOW_OTHER, year=year),
-                        (book.param_citation("allocation_rounds"),),
+                        (book.params.allocation_rounds.citation,),
                         trace={"year": year, "first_round": False})
     w = windows[year]
     return Decision("grant_year_window", "info",
-                    book.say(GRANT_WINDOW, year=year, start=w["start"], end=w["end"]),
-                    (book.param_citation("grant_year_windows"),),
-                    trace={"year": year, "start": w["start"].isoformat(),
-                           "end": w["end"].isoformat()})
+                    book.say(GRANT_WINDOW, year=year, start=w.start, end=w.end),
+                    (book.params.grant_year_windows.citation,),
+                    trace={"year": year, "start": w.start.isoformat(),
+                           "end": w.end.isoformat()})

@@ -26,7 +26,7 @@ def content_reporting(book: RuleBook, item: str | None = None, group: str | None
     upskilling: yes, for informal and formal adult education; no for PAU and meritpædagog,
     ``group`` "long").
     """
-    cites = (book.param_citation("content_reporting"), book.cite(_DAYS_QUOTE))
+    cites = (book.params.content_reporting.citation, book.cite(_DAYS_QUOTE))
     trace = {"item": item, "group": group}
     verdict = "info"
     text = REPORTING
@@ -47,15 +47,15 @@ def status_review(book: RuleBook, outcome_asked: bool = False,
     Its outcome is not in the material. Asked whether the rules can change: yes."""
     if change_asked and not outcome_asked:
         return Decision("status_review", "yes", book.say(STATUS_CHANGE),
-                        (book.param_citation("status_review"),),
+                        (book.params.status_review.citation,),
                         trace={"when": _when(book), "may_adjust": True})
     text = book.say(STATUS_REVIEW)
     if outcome_asked:
         text = Text(f"{STATUS_OUTCOME.da} {text.da}", f"{STATUS_OUTCOME.en} {text.en}")
     return Decision("status_review", "unknown" if outcome_asked else "info", text,
-                    (book.param_citation("status_review"),),
+                    (book.params.status_review.citation,),
                     trace={"when": _when(book), "outcome_known": False})
 
 
 def _when(book: RuleBook) -> str:
-    return f"medio {book.params['status_review'].data['year']}"
+    return f"medio {book.params.status_review.value}"

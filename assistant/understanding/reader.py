@@ -121,7 +121,7 @@ class QuestionReader:
                         alternatives=[p.intent, *p.alternatives[1:]])
         thing, words, thing_p = self._thing(p, found, text)
         values = parse_values(text, as_of, informal_names(self.book), formal_names(self.book),
-                              self.book.params["completion_deadline"].data["date"].year)
+                              self.book.params.completion_deadline.value.year)
         premise = premise_of(text)
         return Ask(
             text=text, premise=premise,

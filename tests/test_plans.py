@@ -134,6 +134,18 @@ def test_conditions_are_listed_only_for_a_conditional_item(bot: Assistant) -> No
     assert spring.verdict == "conditional" and spring.conditions
 
 
+
+def test_an_informal_lines_fix_leaves_the_cap_to_the_whole_plan(bot: Assistant) -> None:
+    # The cap condition is known by its id, not its wording: it is listed with the item,
+    # but the fix names only what the line itself must meet.
+    result = _check(bot, [("Privat kursus i konflikthåndtering", "informal")], SPRING)
+    item = result.items[0]
+    assert item.verdict == "conditional"
+    assert any(c.startswith("Højst 10 pct.") for c in item.conditions)
+    fix = next(f for f in result.fixes if f.startswith("Punkt 1"))
+    assert "relevant for den pædagogiske praksis" in fix and "Højst" not in fix
+
+
 # The API: the plan's day is a field of the request, validated like the ask's.
 KEY = "hemmelig-noegle-1"
 HEADERS = {"X-API-Key": KEY}

@@ -126,3 +126,15 @@ def test_cases_are_well_formed() -> None:
         assert set(case.get("expect") or {}) <= EXPECT_KEYS, where
         assert set(case.get("input") or {}) <= set(RULES[case["rule"]].inputs), where
     assert set(RULES) <= {c["rule"] for c in CASES}, "every rule needs cases"
+
+
+def test_every_condition_has_an_id_that_code_keys_on(book: RuleBook) -> None:
+    for entry in [*book.programmes.values(), *book.costs.values()]:
+        ids = [c.id for c in entry.conditions]
+        assert all(ids) and len(set(ids)) == len(ids), entry.id
+    assert [c.id for c in book.programmes["informal"].conditions] == ["cap", "relevance"]
+    # The general relevance requirement is cited where a programme's condition is relevance.
+    _, relevance = book.relevance
+    for pid, entry in book.programmes.items():
+        cited = relevance in run_rule(book, "programme_eligibility", {"programme": pid}).citations
+        assert cited == any(c.id == "relevance" for c in entry.conditions), pid

@@ -149,8 +149,8 @@ def check_plan(book: RuleBook, index: SearchIndex, plan: Plan,
         elif verdict == "unknown":
             fixes.append(FIX_UNKNOWN.get(lang).format(n=n, what=what))
         elif verdict == "conditional" and decision.conditions:
-            conditions = " ".join(c.get(lang) for c in decision.conditions
-                                  if not c.da.startswith("Højst 10 pct."))
+            # The cap is settled for the whole plan below, not by a condition per item.
+            conditions = " ".join(c.get(lang) for c in decision.conditions if c.id != "cap")
             if conditions:
                 fixes.append(FIX_CONDITIONAL.get(lang).format(n=n, what=what,
                                                               conditions=conditions))

@@ -15,7 +15,7 @@ import yaml
 from assistant.common.formatting import format_pct
 from assistant.corpus.documents import Document
 from assistant.corpus.passages import Passage
-from assistant.rules.decision import Citation, Text, Verdict
+from assistant.rules.decision import Citation, Condition, Text, Verdict
 from assistant.rules.explanations import fill
 from assistant.rules.parameters import (
     PARAMETERS_FILE,
@@ -37,7 +37,7 @@ class Entry:
     names: tuple[re.Pattern[str], ...]
     verdict: Verdict
     explanation: Text
-    conditions: tuple[Text, ...]
+    conditions: tuple[Condition, ...]
     citations: tuple[Citation, ...]
     min_experience_years: float | None = None  # work experience the programme requires
 
@@ -118,11 +118,15 @@ class RuleBook:
                 names=compile_names(raw["names"]),
                 verdict=raw["verdict"],
                 explanation=self.say(Text(**raw["explanation"])),
-                conditions=tuple(self.say(Text(**c)) for c in raw.get("conditions", [])),
+                conditions=tuple(self._condition(c) for c in raw.get("conditions", [])),
                 citations=tuple(self.cite(q) for q in raw["quotes"]),
                 min_experience_years=raw.get("min_experience_years"),
             )
         return out
+
+    def _condition(self, raw: Mapping[str, str]) -> Condition:
+        text = self.say(Text(raw["da"], raw["en"]))
+        return Condition(text.da, text.en, raw["id"])
 
     @cached_property
     def programmes(self) -> dict[str, Entry]:
@@ -133,9 +137,9 @@ class RuleBook:
         return self._entries("costs")
 
     @cached_property
-    def relevance(self) -> tuple[Text, Citation]:
+    def relevance(self) -> tuple[Condition, Citation]:
         raw = self._raw["relevance"]
-        return Text(raw["da"], raw["en"]), self.cite(raw["quote"])
+        return Condition(raw["da"], raw["en"], "relevance"), self.cite(raw["quote"])
 
     def quote(self, key: str) -> Citation:
         """A citation named at the top level of the catalogue (``listed_costs_quote`` …)."""
@@ -146,9 +150,9 @@ class RuleBook:
         return Text(**self._raw[key]["requirement"])
 
     @cached_property
-    def admission(self) -> tuple[Text, Citation]:
+    def admission(self) -> tuple[Condition, Citation]:
         raw = self._raw["admission"]
-        return Text(raw["da"], raw["en"]), self.cite(raw["quote"])
+        return Condition(raw["da"], raw["en"], "admission"), self.cite(raw["quote"])
 
     @cached_property
     def aliases_by_source(self) -> dict[str, tuple[re.Pattern[str], ...]]:

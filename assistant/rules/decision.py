@@ -33,6 +33,14 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Condition(Text):
+    """A condition of a verdict: its sentence in both languages and the id that code keys
+    on (``cap``, ``relevance`` …; the catalogue's ids), never the sentence itself."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """The outcome of one rule.
 
@@ -45,7 +53,7 @@ class Decision:
     verdict: Verdict
     explanation: Text
     citations: tuple[Citation, ...]
-    conditions: tuple[Text, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     trace: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:

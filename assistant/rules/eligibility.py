@@ -35,11 +35,11 @@ def programme_eligibility(book: RuleBook, programme: str, named_as: str = "",
             citations=(book.quote("listed_programmes_quote"),),
             trace={"programme": programme, "named_as": named_as, "listed": False},
         )
-    relevance, relevance_cite = book.relevance
+    _, relevance_cite = book.relevance
     # The relevance requirement applies to every formal and informal course; the
     # catalogue states it as a condition where it is the deciding one, and then cites it.
     citations = entry.citations
-    if relevance in entry.conditions or any("relevant for den" in c.da for c in entry.conditions):
+    if any(c.id == "relevance" for c in entry.conditions):
         citations = (*citations, relevance_cite)
     conditions = entry.conditions
     verdict = entry.verdict

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from assistant.answering.plans import Plan, PlanItem, PlanResult, check_plan
+from assistant.answering.plans import Category, Plan, PlanItem, PlanResult, check_plan
 from assistant.api.app import create_app
 from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
+from assistant.rules.book import catalogue_ids
 from assistant.rules.explanations import WINDOW_CLOSED
 from assistant.service import Assistant
 from assistant.storage.store import Store
+from ui.texts import CATEGORIES
 
 SPRING = dt.date(2026, 3, 1)  # the first round's window still open
 WINTER = dt.date(2026, 12, 2)  # closed since 31 July 2026
@@ -144,6 +147,16 @@ def test_an_informal_lines_fix_leaves_the_cap_to_the_whole_plan(bot: Assistant) 
     assert any(c.startswith("Højst 10 pct.") for c in item.conditions)
     fix = next(f for f in result.fixes if f.startswith("Punkt 1"))
     assert "relevant for den pædagogiske praksis" in fix and "Højst" not in fix
+
+
+
+def test_a_plan_line_may_name_exactly_the_catalogues_categories() -> None:
+    # The schema's list is the catalogue's; the chat labels each (in its own order).
+    assert get_args(PlanItem.model_fields["category"].annotation) == (Category, type(None))
+    assert get_args(Category) == catalogue_ids()
+    assert set(CATEGORIES) - {""} == set(catalogue_ids())
+    with pytest.raises(ValidationError, match="literal_error"):
+        PlanItem(description="Kursus", category="kaffe", amount_dkk=1)  # type: ignore[arg-type]
 
 
 # The API: the plan's day is a field of the request, validated like the ask's.

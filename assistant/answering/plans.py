@@ -21,7 +21,7 @@ from assistant.common.formatting import format_dkk
 from assistant.common.input_text import VISIBLE_PATTERN, clean_text
 from assistant.common.jsontypes import Amount, IsoDate
 from assistant.retrieval.index import SearchIndex
-from assistant.rules.book import RuleBook
+from assistant.rules.book import RuleBook, catalogue_ids
 from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
 from assistant.rules.eligibility import programme_eligibility
@@ -32,11 +32,8 @@ from assistant.understanding.dispatch import decide_planned, named_calls
 from assistant.understanding.frame import Ask
 from assistant.understanding.gazetteer import Mention, mentions
 
-Category = Literal[
-    "master", "pau", "meritpaedagog", "amu", "avu", "professionshojskole", "diplom",
-    "informal", "participant_fees", "study_costs", "administration", "audit", "substitutes",
-    "wages", "svu", "not_upskilling",
-]
+# A plan line's category is a programme or cost of the catalogue; the schema lists them.
+Category = Literal[catalogue_ids()]  # type: ignore[valid-type]
 PlanVerdict = Literal["yes", "no", "conditional", "unknown"]
 
 FIX_NO = Text("Punkt {n} ({what}) kan ikke betales af puljen: fjern det, eller find anden "
@@ -64,7 +61,7 @@ class PlanItem(BaseModel):
     description: str = Field(min_length=1, max_length=500,
                              json_schema_extra={"pattern": VISIBLE_PATTERN},
                              description="Hvad pengene skal bruges til")
-    category: Category | None = Field(
+    category: Category | None = Field(  # type: ignore[valid-type]
         default=None, description="Forløbets eller udgiftens type; udelades den, læses den "
                                   "af beskrivelsen")
     amount_dkk: Amount = Field(ge=0, le=MAX_DKK, description="Beløbet i kroner")

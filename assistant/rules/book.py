@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,15 @@ class Entry:
 
     def matches(self, text: str) -> bool:
         return any(p.search(text) for p in self.names)
+
+
+@cache
+def catalogue_ids(catalogue: Path = CATALOGUE_FILE) -> tuple[str, ...]:
+    """The ids of the catalogue's programmes and costs, programmes first, each once: the
+    categories a plan line may name. Read from the file alone (no corpus needed), so that
+    a schema can list them."""
+    raw = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    return tuple(dict.fromkeys(e["id"] for e in [*raw["programmes"], *raw["costs"]]))
 
 
 def compile_names(patterns: list[str]) -> tuple[re.Pattern[str], ...]:

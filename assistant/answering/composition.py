@@ -27,6 +27,7 @@ from assistant.answering.phrases import (
     WHERE_TO_ASK,
 )
 from assistant.answering.selection import Extract, Selection, grouped
+from assistant.common.calendar_words import MONTHS_DA
 from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import Entry, RuleBook
 from assistant.rules.decision import Citation, Decision
@@ -264,8 +265,7 @@ _ASKS_FIGURE = re.compile(
     r"\b(hvor (meget|mange|stor|store|længe|lang)|hvornår|hvilken dato|hvad koster|"
     r"how (much|many|long|big)|when|what date|what does .{0,30} cost)\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|\b(en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden|"
-                     r"one|two|three|four|five|januar|februar|marts|april|maj|juni|juli|august|"
-                     r"september|oktober|november|december|forår|efterår|medio)\b",
+                     rf"one|two|three|four|five|{'|'.join(MONTHS_DA)}|forår|efterår|medio)\b",
                      re.IGNORECASE)
 
 

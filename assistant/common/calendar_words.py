@@ -1,32 +1,42 @@
-"""Finding dates and years in Danish and English free text."""
+"""Month names, number words and year patterns, Danish and English: the one place for
+them, for reading dates and years in free text and for writing them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-_MONTHS = {
-    "januar": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2,
-    "marts": 3, "march": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5, "may": 5,
-    "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+_SHORT = ("jan", "feb", "mar", "apr", "", "jun", "jul", "aug", "sep sept", "okt oct", "nov",
+          "dec")
+_MONTHS = {name: n for n, (da, en, short) in enumerate(zip(MONTHS_DA, MONTHS_EN, _SHORT,
+                                                            strict=True), start=1)
+           for name in (da, en.lower(), *short.split())}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Years: any year of a date (20xx); a year of the pool's span (2020-2039) standing alone,
+# not part of a date or an amount; any plausible year (19xx, 20xx), e.g. to tell a year
+# from an amount.
+DATE_YEAR = r"20\d\d"
+POOL_YEAR = r"20[23]\d"
+YEAR_ALONE = re.compile(rf"(?<![\d.,/])({POOL_YEAR})(?![\d.,]\d)")
+ANY_YEAR = r"(19|20)\d\d"
 _PATTERNS = (
     # 2026-09-01
-    (re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
+    (re.compile(rf"\b({DATE_YEAR})-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
     # 1. september 2026 / 1 September 2026 / 1. sep. 2026
-    (re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?\s+(20\d\d)\b", re.I), ("d", "M", "y")),
+    (re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH})\.?\s+({DATE_YEAR})\b", re.I), ("d", "M", "y")),
     # September 1, 2026
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+(20\d\d)\b", re.I), ("M", "d", "y")),
+    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+({DATE_YEAR})\b", re.I), ("M", "d", "y")),
     # 1/9 2026, 1/9-2026, 01.09.2026
-    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/. -]+(20\d\d)\b"), ("d", "m", "y")),
+    (re.compile(rf"\b(\d{{1,2}})[/.](\d{{1,2}})[/. -]+({DATE_YEAR})\b"), ("d", "m", "y")),
     # september 2026 (the first of the month)
-    (re.compile(rf"\b({_MONTH})\.?\s+(20\d\d)\b", re.I), ("M", "y")),
+    (re.compile(rf"\b({_MONTH})\.?\s+({DATE_YEAR})\b", re.I), ("M", "y")),
     # efteråret 2025 / foråret 2026 / autumn 2025 (the season's first month)
     (re.compile(r"\b(?:i\s+|in\s+(?:the\s+)?)?(efterår(?:et)?|forår(?:et)?|sommer(?:en)?|"
-                r"vinter(?:en)?|autumn|fall|spring|summer|winter)\s+(?:of\s+)?(20\d\d)\b",
+                rf"vinter(?:en)?|autumn|fall|spring|summer|winter)\s+(?:of\s+)?({DATE_YEAR})\b",
                 re.I), ("S", "y")),
 )
 _SEASONS = {"efterår": 9, "autumn": 9, "fall": 9, "forår": 3, "spring": 3, "sommer": 6,
@@ -70,7 +80,7 @@ def find_date_spans(text: str) -> list[tuple[int, dt.date]]:
 
 def find_years(text: str) -> list[int]:
     """Four-digit years 2020-2039 that stand alone (not part of a date or amount)."""
-    return [int(y) for y in re.findall(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)", text)]
+    return [int(y) for y in YEAR_ALONE.findall(text)]
 
 
 _WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS_DA = ("januar februar marts april maj juni juli august september oktober "
-              "november december").split()
-_MONTHS_EN = ("January February March April May June July August September October "
-              "November December").split()
+from assistant.common.calendar_words import MONTHS_DA, MONTHS_EN
 
 
 def format_dkk(amount: float, lang: str = "da") -> str:
@@ -32,8 +29,8 @@ def format_date(day: dt.date, lang: str = "da") -> str:
     ('31. juli 2026', '31 July 2026')
     """
     if lang == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day}. {_MONTHS_DA[day.month - 1]} {day.year}"
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
 
 
 def format_pct(share: float, lang: str = "da") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from assistant.common.calendar_words import ANY_YEAR
 from assistant.common.errors import PuljeError
 
 MAX_DKK = 2_000_000_000  # far above any municipality's grant: larger is a typo
@@ -70,8 +71,8 @@ def find_amount_spans(text: str) -> list[tuple[float, int, int]]:
         has_money_word = bool(unit) or bool(re.search(r"kr|dkk|kroner", m.group(0), re.I))
         if not has_money_word:
             # A bare number counts only when it is large and is not a year or a percentage.
-            if re.fullmatch(r"(19|20)\d\d", raw) or after.lstrip().startswith(("pct", "%",
-                                                                               "procent")):
+            if re.fullmatch(ANY_YEAR, raw) or after.lstrip().startswith(("pct", "%",
+                                                                         "procent")):
                 continue
             if _number(raw) < 1000:
                 continue

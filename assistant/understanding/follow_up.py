@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from assistant.common.calendar_words import find_dates
+from assistant.common.calendar_words import YEAR_ALONE, find_dates
 from assistant.rules.book import RuleBook
 from assistant.rules.money import find_amount_spans
 
@@ -23,7 +23,6 @@ _FOLLOW_UP = re.compile(
 _PLACE = re.compile(r"\b(?:Københavns?|Copenhagen|[A-ZÆØÅ][a-zæøå]{2,}(?=\s*\??$))")
 _QUALIFIER = re.compile(r"\s+(?:i|om|inden for|med|in|on|about|within|with)\s+[^?.,;]+",
                         re.IGNORECASE)
-_YEAR = re.compile(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)")
 # The article or possessive right before a noun (it agrees with that noun, not another).
 _DETERMINER = re.compile(r"\b(?:en|et|den|det|de|vores|jeres|deres|din|dit|dine|min|mit|mine|"
                          r"a|an|the|our|their|your|my)\s+", re.IGNORECASE)
@@ -48,7 +47,7 @@ def _spans(book: RuleBook, text: str) -> dict[str, list[tuple[int, int]]]:
     # Place names (not the first word): "og Aarhus?" after a question about København.
     out["place"] = [m.span() for m in _PLACE.finditer(text) if m.start() > 0
                     and text[max(0, m.start() - 2):m.start()].strip() not in (".", "?", "!")]
-    out["year"] = [m.span(1) for m in _YEAR.finditer(text)]
+    out["year"] = [m.span(1) for m in YEAR_ALONE.finditer(text)]
     out["date"] = [m for m in _date_spans(text)]
     return {k: sorted(set(v)) for k, v in out.items() if v}
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from assistant.common.calendar_words import (
     NUMBER_WORDS,
+    POOL_YEAR,
+    YEAR_ALONE,
     find_date_spans,
     find_relative_dates,
     find_years,
@@ -44,8 +46,8 @@ TODAY_CLAIM = re.compile(
     r"(?: nu| i dag)?|det er nu|vi skriver nu)\s*(?:den\s+|the\s+)?$", re.IGNORECASE)
 GRANT_YEAR = re.compile(
     r"(?:bevilling\w*|midlerne|pengene|tilskuddet|grants?|money)\s+(?:(?:fra|for|from|of)\s+)?"
-    r"(20[23]\d)|(20[23]\d)[- ]?(?:bevilling\w*|midl\w*|grant|money|tilskud\w*|penge\w*)"
-    r"|(?:the|our)\s+(20[23]\d)\s+grant", re.IGNORECASE)
+    rf"({POOL_YEAR})|({POOL_YEAR})[- ]?(?:bevilling\w*|midl\w*|grant|money|tilskud\w*|penge\w*)"
+    rf"|(?:the|our)\s+({POOL_YEAR})\s+grant", re.IGNORECASE)
 # "210.000 af vores 2,3 mio.": the second amount is the grant the first is part of.
 OF_OUR = re.compile(r"^\s*(?:kr\.?|kroner|dkk)?\s*(?:af|ud af|of|out of)\s+(?:vores|de|det|"
                     r"jeres|our|the|its)?\s*(?:samlede\s+|total\s+)?$", re.IGNORECASE)
@@ -109,8 +111,7 @@ def _end_date(text: str, deadline_year: int) -> dt.date | None:
     dated = [d for pos, d in find_date_spans(text) if pos >= after and d.year >= 2027]
     if dated:
         return dated[-1]
-    years = [int(m.group(1)) for m in re.finditer(r"(?<![\d.,/])(20[23]\d)(?![\d.,]\d)",
-                                                 text[after:])]
+    years = [int(m.group(1)) for m in YEAR_ALONE.finditer(text[after:])]
     years = [y for y in years if 2027 <= y < deadline_year]
     return dt.date(years[-1], 12, 31) if years else None
 

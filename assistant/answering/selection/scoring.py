@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from assistant.answering.selection.candidates import Candidate, Query
+from assistant.common.calendar_words import ANY_YEAR, MONTHS_DA
 from assistant.retrieval.index import SearchIndex
 
 AUTHORITY_ORDER = {"rules": 0, "official": 1, "municipal": 2, "opinion": 3}
@@ -39,8 +40,8 @@ CUES: dict[str, re.Pattern[str]] = {k: re.compile(v, re.IGNORECASE) for k, v in 
     "money": r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner)",
     "percent": r"\d[\d.,]*\s*(pct\.?|procent|%)",
     "number": r"\d|\b(to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden|halvdelen)\b",
-    "date": r"\b(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|"
-            r"december|forår\w*|efterår\w*|medio|ultimo|primo)\b|\b(19|20)\d\d\b",
+    "date": rf"\b({'|'.join(MONTHS_DA)}|forår\w*|efterår\w*|medio|ultimo|primo)\b"
+            rf"|\b{ANY_YEAR}\b",
     "duration": r"\b\d[\d,½]*\s*(år|måneder|måned|uger|uge|dage|dag|timer)\b|"
                 r"\b(varer|forløb\w*)\b",
     "actor": r"\b[A-ZÆØÅ]{2,}\b|\b(kommune\w*|forvaltning\w*|ministeri\w*|professionshøjskole\w*|"

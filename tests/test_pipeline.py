@@ -125,6 +125,19 @@ def test_the_stream_carries_the_same_trace(bot: Assistant) -> None:
     assert final.trace.routes == ["rules"] and final.trace.stopped == "answered"
 
 
+@pytest.mark.slow
+def test_the_streamed_check_is_timed_into_the_trace(settings: Settings,
+                                                    index: SearchIndex) -> None:
+    with fake_openai(lambda _: "Nej, puljen dækker ikke masteruddannelser [1].") as server:
+        bot = Assistant(settings.model_copy(update={"llm_base_url": server["url"],
+                                                    "llm_timeout_s": 5}), index)
+        events = list(bot.stream(RULE_Q, as_of=AUTUMN))
+    final = events[-1][1]
+    assert final.llm == {"used": True, "reason": "ok"} and final.trace is not None
+    assert list(final.trace.steps) == [*STEPS, "check"]
+    assert final.trace.steps["check"] == final.timings["llm_ms"] > 0
+
+
 @pytest.fixture
 def client(settings: Settings, bot: Assistant, tmp_path: Path) -> Iterator[TestClient]:
     s = settings.model_copy(update={"api_keys": f"intranet:{KEY}"})

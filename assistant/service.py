@@ -1,4 +1,18 @@
-"""The assistant: one entry point, ``Assistant.ask``, for the CLI, the API and the chat."""
+"""The assistant: one entry point, ``Assistant.ask``, for the CLI, the API and the chat.
+
+An answer is a run of named steps over one ``Turn`` (after GOV.UK chat's answer pipeline),
+each reading what the steps before it wrote:
+
+    clean → language → resolve → understand → decide → retrieve → select → compose → check
+
+Each step is timed (``Answer.trace``, the /metrics step histogram). A step ends the run
+early by setting ``Turn.stopped``: compose when the message abstains (``abstain``, or
+``out_of_scope`` when every part is outside the material), so that check does not run;
+clean ends it by raising ``InvalidQuestionError`` (the API's 422). What answers each ask is
+an ordered list too, ``ROUTES``: a refuted premise, the rules, the overview, out of scope,
+the documents (which selection settles as documents, not_a_rule or abstain). The API
+keeps the answer (``Store.record_answer``); nothing is stored here.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +20,8 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -16,6 +30,9 @@ from assistant.answering.composition import (
     Answer,
     AnswerVerdict,
     Citations,
+    Route,
+    StopReason,
+    Trace,
     compose_abstention,
     compose_documents,
     compose_not_a_rule,
@@ -26,7 +43,15 @@ from assistant.answering.composition import (
 )
 from assistant.answering.llm import LLMWriter
 from assistant.answering.phrases import PART_UNANSWERED, WHERE_TO_ASK
-from assistant.answering.selection import Selection, gather, load_or_train_scorer, query_for, select
+from assistant.answering.selection import (
+    Candidate,
+    Query,
+    Selection,
+    gather,
+    load_or_train_scorer,
+    query_for,
+    select,
+)
 from assistant.common.config import Settings, get_settings
 from assistant.common.input_text import clean_question
 from assistant.retrieval.calibration import CALIBRATION_FILE, Calibration, abstains
@@ -77,76 +102,34 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Message] = (),
             as_of: dt.date | None = None, lang: str | None = None) -> Answer:
         """Answer one question (with the conversation so far) as of a given day."""
-        return self._ask(question, history, as_of, lang, use_llm=True)
+        return self._run(Turn(question, history, as_of or dt.date.today(), lang, use_llm=True))
 
-    def _ask(self, question: str, history: Sequence[Message], as_of: dt.date | None,
-             lang: str | None, use_llm: bool) -> Answer:
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        text = clean_question(question, self.settings.max_question_chars)
-        history = [{"role": m.get("role", ""), "content": clean_question(
-            m.get("content", ""), self.settings.max_question_chars)}
-            for m in history if str(m.get("content", "")).strip()]
-        as_of = as_of or dt.date.today()
-        lang = lang if lang in ("da", "en") else detect_language(text)
-        resolved = resolve(text, history, self.book, complete=self._complete)
-        timings["resolve_ms"] = _ms(started)
-
-        # A request for the service's internals wrapped around a real question: the
-        # request is dropped and the rest is answered (nothing left: out of scope).
-        t = time.perf_counter()
-        understanding = self.reader.read(resolved, as_of)
-        if understanding.scope_topic == INTERNALS:
-            query = without_internals(resolved)
-            if query:
-                understanding = self.reader.read(query, as_of)
-        previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"),
-                        "")
-        if previous and resolved == text and is_elliptic(text):
-            # "hvad med en diplom i ledelse så?" asks what the previous question asked.
-            before = self.reader.read(previous, as_of).first
-            first = replace(understanding.first, form=before.form, negated=before.negated)
-            understanding = replace(understanding, asks=(first, *understanding.asks[1:]))
-        timings["understand_ms"] = _ms(t)
-
-        cites = Citations(self.index)
-        parts: list[Part] = []
-        named: frozenset[str] = frozenset()
-        for ask in understanding.asks:
-            # "Hvem står bag FOA's rapport, og hvornår er den fra?": a part that names no
-            # source asks about the one the message named before it.
-            part = self._answer_ask(ask, understanding, lang, cites, as_of, timings, named)
-            named = part.named or named
-            parts.append(part)
-        if len(parts) > 1 and any(p.verdict == "unknown" for p in parts):
-            # Each unanswered part says so in a line of its own; where to ask, once.
-            parts = [replace(p, text=f"{PART_UNANSWERED.get(lang)} ({a.text.strip()})")
-                     if p.verdict == "unknown" else p for p, a in zip(
-                         parts, understanding.asks, strict=True)]
-            parts.append(Part(WHERE_TO_ASK.get(lang), "unknown", []))
-        answer = "\n\n".join(p.text for p in parts)
-        # The verdict is the first part's (each part's answer opens with its own).
-        verdict = parts[0].verdict
-        decisions = [d for p in parts for d in p.decisions]
-        # A rule that finds the material silent ("Det fremgår ikke af materialet", with
-        # what it does say and where to ask) abstains too, with its sources; a message
-        # abstains when no part of it is answered.
-        abstained = all(p.verdict == "unknown" for p in parts)
-        if abstained and len(parts) > 1:
-            answer = compose_abstention(lang)
-        result = Answer(
-            id=str(uuid.uuid4()), answer=answer, verdict=verdict, abstained=abstained,
-            citations=cites.items, rules=[d.to_dict(lang) for d in decisions],
-            lang=lang, question=text, resolved_question=resolved, as_of=as_of,  # type: ignore[arg-type]
-            timings=timings, understanding=understanding.to_dict(),
-        )
-        if use_llm and self.llm is not None and not abstained:
+    def _run(self, turn: Turn) -> Answer:
+        """The answer's steps in order, each timed, until one ends the run."""
+        steps: list[tuple[str, Callable[[Turn], None]]] = [
+            ("clean", self._clean),            # the question and history, or invalid
+            ("language", self._language),      # as asked, else detected
+            ("resolve", self._resolve),        # a follow-up as it reads on its own
+            ("understand", self._understand),  # the message's asks, read into frames
+            ("decide", self._decide),          # each ask's rules, and its route (ROUTES)
+            ("retrieve", self._retrieve),      # candidate sentences for the documents' asks
+            ("select", self._select),          # the extracts, and whether they answer
+            ("compose", self._compose),        # the cited answer; stops when it abstains
+        ]
+        if turn.use_llm and self.llm is not None:
+            steps.append(("check", self._check))  # the LLM's prose, kept only if it checks
+        for name, step in steps:
             t = time.perf_counter()
-            result = self.llm.rewrite(result)
-            result.timings["llm_ms"] = _ms(t)
-        # The model holds its own copy of the timings: the total goes there.
-        result.timings["total_ms"] = _ms(started)
-        return result
+            step(turn)
+            turn.steps[name] = _ms(t)
+            if turn.stopped is not None:
+                break
+        answer = turn.answer
+        assert answer is not None  # compose always runs: nothing before it stops the run
+        answer.timings.update(turn.timings())
+        answer.trace = Trace(steps=turn.steps, routes=[a.route for a in turn.asks],
+                             stopped=turn.stopped or "answered")
+        return answer
 
     def stream(self, question: str, history: Sequence[Message] = (),
                as_of: dt.date | None = None, lang: str | None = None,
@@ -162,7 +145,8 @@ class Assistant:
         or when the model fails before its first token, the pieces are the deterministic
         answer's words. Closing the iterator stops the model's stream.
         """
-        base = self._ask(question, history, as_of, lang, use_llm=False)
+        base = self._run(Turn(question, history, as_of or dt.date.today(), lang,
+                              use_llm=False))
         llm = self.llm if not base.abstained else None
 
         def words(text: str) -> Iterator[tuple[str, Any]]:
@@ -185,6 +169,8 @@ class Assistant:
                     continue
                 final: Answer = value
                 final.timings["llm_ms"] = _ms(started)
+                if final.trace is not None:  # the check step, run as the model streams
+                    final.trace.steps["check"] = final.timings["llm_ms"]
                 if final.llm and not final.llm.get("used"):
                     if shown:
                         yield "replace", {"text": final.answer, "reason": final.llm["reason"]}
@@ -199,6 +185,22 @@ class Assistant:
         return [d for ask in self.reader.read(question, as_of).asks
                 for d in decide(ask, self.book, as_of)]
 
+    # The steps, in the order they run.
+
+    def _clean(self, turn: Turn) -> None:
+        limit = self.settings.max_question_chars
+        turn.text = clean_question(turn.question, limit)
+        turn.history = [{"role": m.get("role", ""), "content": clean_question(
+            m.get("content", ""), limit)} for m in turn.history
+            if str(m.get("content", "")).strip()]
+
+    def _language(self, turn: Turn) -> None:
+        asked = turn.asked_lang
+        turn.lang = asked if asked in ("da", "en") else detect_language(turn.text)
+
+    def _resolve(self, turn: Turn) -> None:
+        turn.resolved = resolve(turn.text, turn.history, self.book, complete=self._complete)
+
     def _complete(self, question: str) -> bool:
         """Whether a short follow-up is a whole question for the rules on its own ("what
         about the 2025 grant?"), so it is not rewritten against the previous one."""
@@ -207,58 +209,143 @@ class Assistant:
         ask = self.reader.read(question).first
         return ask.for_rules and ask.confidence >= 0.5 and bool(calls_for(ask, self.book))
 
-    def _answer_ask(self, ask: Ask, understanding: Understanding, lang: str, cites: Citations,
-                    as_of: dt.date, timings: dict[str, float],
-                    named_before: frozenset[str] = frozenset()) -> Part:
-        """One ask's answer: the rules its intent calls, else the documents' own sentences,
-        else an honest "the material does not say"."""
-        t = time.perf_counter()
-        topic = understanding.scope_topic if len(understanding.asks) == 1 else out_of_scope(
-            ask.text)
-        named = any(p.search(ask.text) for p in self.book.source_aliases)
-        decisions = decide(ask, self.book, as_of) if topic in (None, INTERNALS) else []
+    def _understand(self, turn: Turn) -> None:
+        # A request for the service's internals wrapped around a real question: the
+        # request is dropped and the rest is answered (nothing left: out of scope).
+        understanding = self.reader.read(turn.resolved, turn.as_of)
+        if understanding.scope_topic == INTERNALS:
+            query = without_internals(turn.resolved)
+            if query:
+                understanding = self.reader.read(query, turn.as_of)
+        previous = next((m["content"] for m in reversed(turn.history)
+                         if m.get("role") == "user"), "")
+        if previous and turn.resolved == turn.text and is_elliptic(turn.text):
+            # "hvad med en diplom i ledelse så?" asks what the previous question asked.
+            before = self.reader.read(previous, turn.as_of).first
+            first = replace(understanding.first, form=before.form, negated=before.negated)
+            understanding = replace(understanding, asks=(first, *understanding.asks[1:]))
+        turn.understanding = understanding
+
+    def _decide(self, turn: Turn) -> None:
+        """Each ask's rule decisions and refuted premises, and so its route."""
+        understanding = turn.understanding
+        assert understanding is not None
+        single = len(understanding.asks) == 1
+        for ask in understanding.asks:
+            a = AskTurn(ask, topic=understanding.scope_topic if single else out_of_scope(
+                ask.text), names_source=any(p.search(ask.text)
+                                            for p in self.book.source_aliases))
+            a.decisions = self._rules(a, turn.as_of)
+            a.refuted = [d for d in (run_rule(self.book, name, inputs, turn.as_of)
+                                     for name, inputs in premise_calls(ask, self.book))
+                         if d.verdict == "no" and not ask.negated]
+            a.route = route_of(a)
+            turn.asks.append(a)
+
+    def _rules(self, a: AskTurn, as_of: dt.date) -> list[Decision]:
+        """The decisions of the rules the ask calls, unless they would answer what was not
+        asked."""
+        ask = a.ask
+        if a.topic not in (None, INTERNALS):
+            return []
+        decisions = decide(ask, self.book, as_of)
         if ask.intent in TIMING_INTENTS and ask.confidence < WEAK_READING and not (
                 ask.values.dates or ask.values.start or ask.values.end or ask.values.years
                 or ask.values.grant_year):
             # A timing rule on a weak reading of a question that names no date ("Can we
             # use the pool for a new playground?" read as about the opening window) would
             # answer what was not asked: the documents and the abstention decide instead.
-            decisions = []
-        timings["rules_ms"] = timings.get("rules_ms", 0.0) + _ms(t)
+            return []
         if decisions and ask.form == "open" and lacks_asked_figure(
                 ask.text, [d.explanation.da for d in decisions]):
             # "Hvor meget koster deltagerbetalingen?": the rule knows that it is covered,
             # not what it costs. The material does not give the figure asked for.
-            decisions = []
-        # A premise the rules contradict ("Da masteruddannelser nu er tilladt, hvordan
-        # søger vi?"): the answer corrects it first, whatever the question then asks.
-        refuted = [d for d in (run_rule(self.book, name, inputs, as_of)
-                               for name, inputs in premise_calls(ask, self.book))
-                   if d.verdict == "no" and not ask.negated]
-        if refuted:
-            text, verdict = compose_rules(refuted + decisions, lang, cites, "yn", False,
-                                          premise_false=True)
-            return Part(text, verdict, refuted + decisions)
-        if decisions:
-            text, verdict = compose_rules(decisions, lang, cites, ask.form, ask.negated)
-            return Part(text, verdict, decisions)
-        if self._overview(ask, named):
-            return Part(compose_overview(self.book, lang, cites), "info", [])
-        outside = (ask.intent == "out_of_scope" and ask.confidence >= OUT_OF_SCOPE_CONFIDENCE
-                   and not named) or (topic not in (None, INTERNALS) and not named)
-        if outside:
-            return Part(compose_abstention(lang), "unknown", [])
-        t = time.perf_counter()
-        selection, signal, named_docs = self._select(ask, named_before)
-        timings["retrieval_ms"] = timings.get("retrieval_ms", 0.0) + _ms(t)
-        if ask.form in ("yn", "claim") and not_a_rule(ask.text, selection):
-            return Part(compose_not_a_rule(selection, lang, cites), "no", [], named_docs)
-        if self._answered(ask.text, lang, selection, signal, named_docs):
-            return Part(compose_documents(selection, lang, cites), "info", [], named_docs)
-        return Part(compose_abstention(lang), "unknown", [], named_docs)
+            return []
+        return decisions
 
-    def _answered(self, question: str, lang: str, selection: Selection, signal: float,
-                  named: frozenset[str]) -> bool:
+    def _retrieve(self, turn: Turn) -> None:
+        """The candidate sentences of each ask the documents answer, in the order asked."""
+        # "Hvem står bag FOA's rapport, og hvornår er den fra?": a part that names no
+        # source asks about the one the message named before it.
+        named: frozenset[str] = frozenset()
+        for a in turn.asks:
+            if a.route != "documents":
+                continue
+            a.query = query_for(self.index, a.ask.text, self._intended(a.ask))
+            if not a.query.named and named:
+                a.query.named = named
+            a.candidates = gather(self.index, self.retriever, a.query)
+            named = a.query.named or named
+
+    def _select(self, turn: Turn) -> None:
+        """The extracts of each ask the documents answer, and whether they answer it."""
+        for a in turn.asks:
+            if a.route != "documents" or a.query is None:
+                continue
+            scores = self.scorer.scores(self.index, a.query, a.candidates)
+            a.selection = select(self.index, a.candidates, scores)
+            if a.ask.form in ("yn", "claim") and not_a_rule(a.ask.text, a.selection):
+                a.route = "not_a_rule"
+            elif not self._answered(a.ask.text, turn.lang, a.selection, a.query):
+                a.route = "abstain"
+
+    def _compose(self, turn: Turn) -> None:
+        """The cited answer: each ask's part in the order asked, then the message."""
+        understanding, lang = turn.understanding, turn.lang
+        assert understanding is not None
+        cites = turn.citations = Citations(self.index)
+        parts = [self._part(a, lang, cites) for a in turn.asks]
+        if len(parts) > 1 and any(p.verdict == "unknown" for p in parts):
+            # Each unanswered part says so in a line of its own; where to ask, once.
+            parts = [replace(p, text=f"{PART_UNANSWERED.get(lang)} ({a.text.strip()})")
+                     if p.verdict == "unknown" else p for p, a in zip(
+                         parts, understanding.asks, strict=True)]
+            parts.append(Part(WHERE_TO_ASK.get(lang), "unknown", []))
+        turn.parts = parts
+        answer = "\n\n".join(p.text for p in parts)
+        # A rule that finds the material silent ("Det fremgår ikke af materialet", with
+        # what it does say and where to ask) abstains too, with its sources; a message
+        # abstains when no part of it is answered.
+        abstained = all(p.verdict == "unknown" for p in parts)
+        if abstained and len(parts) > 1:
+            answer = compose_abstention(lang)
+        turn.answer = Answer(
+            id=str(uuid.uuid4()), answer=answer,
+            # The verdict is the first part's (each part's answer opens with its own).
+            verdict=parts[0].verdict, abstained=abstained, citations=cites.items,
+            rules=[d.to_dict(lang) for p in parts for d in p.decisions],
+            lang=lang, question=turn.text, resolved_question=turn.resolved,  # type: ignore[arg-type]
+            as_of=turn.as_of, understanding=understanding.to_dict(),
+        )
+        if abstained:  # an abstention is never rewritten
+            turn.stopped = "out_of_scope" if all(
+                a.route == "out_of_scope" for a in turn.asks) else "abstain"
+
+    def _part(self, a: AskTurn, lang: str, cites: Citations) -> Part:
+        """One ask's answer, as its route composes it."""
+        ask = a.ask
+        match a.route:
+            case "premise":
+                decisions = a.refuted + a.decisions
+                text, verdict = compose_rules(decisions, lang, cites, "yn", False,
+                                              premise_false=True)
+                return Part(text, verdict, decisions)
+            case "rules":
+                text, verdict = compose_rules(a.decisions, lang, cites, ask.form, ask.negated)
+                return Part(text, verdict, a.decisions)
+            case "overview":
+                return Part(compose_overview(self.book, lang, cites), "info", [])
+            case "not_a_rule":
+                return Part(compose_not_a_rule(a.selection, lang, cites), "no", [])
+            case "documents":
+                return Part(compose_documents(a.selection, lang, cites), "info", [])
+        return Part(compose_abstention(lang), "unknown", [])  # out_of_scope, abstain
+
+    def _check(self, turn: Turn) -> None:
+        assert self.llm is not None and turn.answer is not None
+        turn.answer = self.llm.rewrite(turn.answer)
+
+    def _answered(self, question: str, lang: str, selection: Selection, query: Query) -> bool:
         """Whether the selected sentences answer the question: there are some, they state
         a figure when one is asked for, and they match well enough (calibrated)."""
         quotes = [c.quote for e in selection.extracts for c in e.sentences]
@@ -266,23 +353,12 @@ class Assistant:
             return False
         # A question about what København or FOA does or thinks, answered from that
         # source's own sentences: the source was asked for and found.
-        if any(e.doc in named and e.authority in ("municipal", "opinion")
+        if any(e.doc in query.named and e.authority in ("municipal", "opinion")
                for e in selection.extracts):
             return True
         unknown_word = lang == "da" and bool(self.vocab.unknown(question))
+        signal = float(query.cosines.max()) if len(query.cosines) else 0.0
         return not abstains(self.calibration, lang, signal, unknown_word)
-
-    @staticmethod
-    def _overview(ask: Ask, named: bool) -> bool:
-        """An ask for the whole picture: read as such, or read as about programmes or costs
-        in general (no rule decided it, nothing named) with the overview close behind."""
-        if named or ask.mentions:
-            return False
-        if ask.intent == "overview":
-            return ask.confidence >= OVERVIEW_CONFIDENCE
-        runner_up = dict((a.value, a.prob) for a in ask.alternatives[:2])
-        return ask.intent in ("programme_funding", "cost_coverage") and ask.form == "open" \
-            and runner_up.get("overview", 0.0) >= OVERVIEW_CONFIDENCE / 2
 
     def intended_sources(self, question: str) -> tuple[str, ...]:
         """The documents the question's intent points to (Copenhagen's for "copenhagen")."""
@@ -296,18 +372,6 @@ class Assistant:
         reads)."""
         query = query_for(self.index, question)
         return float(query.cosines.max()) if len(query.cosines) else 0.0
-
-    def _select(self, ask: Ask, named_before: frozenset[str]
-                ) -> tuple[Selection, float, frozenset[str]]:
-        """The extracts that answer the ask, how well the best sentence matched (for the
-        calibrated abstention), and the sources the ask names (or inherits)."""
-        query = query_for(self.index, ask.text, self._intended(ask))
-        if not query.named and named_before:
-            query.named = named_before
-        cands = gather(self.index, self.retriever, query)
-        scores = self.scorer.scores(self.index, query, cands)
-        signal = float(query.cosines.max()) if len(query.cosines) else 0.0
-        return select(self.index, cands, scores), signal, query.named
 
 
 # The learned out-of-scope class, read first with at least this probability, abstains
@@ -331,7 +395,96 @@ class Part:
     text: str
     verdict: AnswerVerdict
     decisions: list[Decision]
-    named: frozenset[str] = frozenset()  # the sources this part asked about
+
+
+@dataclass
+class AskTurn:
+    """One ask of the message on its way: what the rules decide, its route, its sentences."""
+
+    ask: Ask
+    topic: str | None = None  # a topic outside the material that the ask names
+    names_source: bool = False  # it names a source that is not the rules (FOA, København)
+    decisions: list[Decision] = field(default_factory=list)
+    refuted: list[Decision] = field(default_factory=list)  # the premises the rules deny
+    route: Route = "documents"
+    query: Query | None = None  # retrieve's, for the documents' asks
+    candidates: list[Candidate] = field(default_factory=list)
+    selection: Selection = field(default_factory=lambda: Selection([], []))
+
+
+def _overview(a: AskTurn) -> bool:
+    """An ask for the whole picture: read as such, or read as about programmes or costs
+    in general (no rule decided it, nothing named) with the overview close behind."""
+    ask = a.ask
+    if a.names_source or ask.mentions:
+        return False
+    if ask.intent == "overview":
+        return ask.confidence >= OVERVIEW_CONFIDENCE
+    runner_up = dict((alt.value, alt.prob) for alt in ask.alternatives[:2])
+    return ask.intent in ("programme_funding", "cost_coverage") and ask.form == "open" \
+        and runner_up.get("overview", 0.0) >= OVERVIEW_CONFIDENCE / 2
+
+
+def _outside(a: AskTurn) -> bool:
+    """Outside the material: read as out of scope, or naming a topic it does not cover,
+    and naming no source that would speak to it."""
+    ask = a.ask
+    return not a.names_source and (
+        (ask.intent == "out_of_scope" and ask.confidence >= OUT_OF_SCOPE_CONFIDENCE)
+        or a.topic not in (None, INTERNALS))
+
+
+# What answers an ask, in this order: the first that applies. The documents' asks are
+# settled by select: documents, not_a_rule ("is X a rule?" answered only by København or
+# FOA) or abstain (nothing that answers well enough).
+ROUTES: tuple[tuple[Route, Callable[[AskTurn], bool]], ...] = (
+    # A premise the rules contradict ("Da masteruddannelser nu er tilladt, hvordan søger
+    # vi?"): the answer corrects it first, whatever the question then asks.
+    ("premise", lambda a: bool(a.refuted)),
+    ("rules", lambda a: bool(a.decisions)),
+    ("overview", _overview),
+    ("out_of_scope", _outside),
+    ("documents", lambda a: True),
+)
+
+
+def route_of(a: AskTurn) -> Route:
+    """The first route in ``ROUTES`` that applies to the ask."""
+    return next(route for route, applies in ROUTES if applies(a))
+
+
+@dataclass
+class Turn:
+    """One question on its way through the steps: what each step writes for the next."""
+
+    question: str
+    history: Sequence[Message]
+    as_of: dt.date
+    asked_lang: str | None
+    use_llm: bool
+    started: float = field(default_factory=time.perf_counter)
+    text: str = ""  # clean
+    lang: str = ""  # language
+    resolved: str = ""  # resolve
+    understanding: Understanding | None = None  # understand
+    asks: list[AskTurn] = field(default_factory=list)  # decide, retrieve, select
+    parts: list[Part] = field(default_factory=list)  # compose
+    citations: Citations | None = None  # compose
+    answer: Answer | None = None  # compose, check
+    steps: dict[str, float] = field(default_factory=dict)  # each step's ms, in order
+    stopped: StopReason | None = None  # the step that ended the run says why
+
+    def timings(self) -> dict[str, float]:
+        """The answer's timings as the API has always given them, from the steps'."""
+        s = self.steps
+        out = {"resolve_ms": round(s["clean"] + s["language"] + s["resolve"], 2),
+               "understand_ms": s["understand"], "rules_ms": s["decide"]}
+        if any(a.query is not None for a in self.asks):
+            out["retrieval_ms"] = round(s["retrieve"] + s["select"], 2)
+        if "check" in s:
+            out["llm_ms"] = s["check"]
+        out["total_ms"] = _ms(self.started)
+        return out
 
 
 def _ms(since: float) -> float:

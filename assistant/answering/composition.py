@@ -52,6 +52,27 @@ class CitationOut(BaseModel):
     end: int
 
 
+Route = Literal["premise", "rules", "overview", "out_of_scope", "not_a_rule", "documents",
+                "abstain"]
+StopReason = Literal["answered", "abstain", "out_of_scope"]
+
+
+class Trace(BaseModel):
+    """How the service came to the answer (assistant/service.py): its steps and routes."""
+
+    steps: dict[str, float] = Field(
+        description="De trin, der kørte, i rækkefølge, med tid i ms: clean, language, resolve, "
+                    "understand, decide, retrieve, select, compose og (med LLM) check")
+    routes: list[Route] = Field(
+        description="Hvad der besvarede hvert delspørgsmål, i rækkefølge: premise (en præmis, "
+                    "reglerne afviser, rettes), rules, overview, out_of_scope, not_a_rule "
+                    "(kun kommunens eller FOA's ord), documents eller abstain")
+    stopped: StopReason = Field(
+        description="Hvorfor kørslen sluttede: answered (alle trin kørte), abstain (materialet "
+                    "besvarer det ikke) eller out_of_scope (uden for materialet); ved "
+                    "abstain og out_of_scope køres check ikke")
+
+
 class Answer(BaseModel):
     """What the assistant answers: the same object in the library, the CLI and the API."""
 
@@ -71,6 +92,7 @@ class Answer(BaseModel):
     understanding: dict[str, Any] | None = Field(
         default=None, description="Hvordan spørgsmålet blev læst: delspørgsmål med intention, "
                                   "sandsynlighed, form, ting, betingelser og nærmeste eksempler")
+    trace: Trace | None = Field(default=None, description="Svarets vej gennem tjenestens trin")
 
 
 @dataclass

@@ -83,6 +83,17 @@ class Metrics:
             "pulje_llm_fallbacks",
             "Svar, hvor LLM'ens tekst ikke blev brugt (unavailable: kunne ikke nås; "
             "rejected: faldt igennem tjekket)", ["cause"], registry=r)
+        # The answer's own steps (assistant/service.py), from each answer's trace.
+        self.step_latency = Histogram(
+            "pulje_answer_step_duration_seconds",
+            "Tid pr. trin i svarets vej (clean, language, resolve, understand, decide, "
+            "retrieve, select, compose, check)", ["step"], registry=r,
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+                     5, 10, 30))
+        self.stops = Counter(
+            "pulje_answer_stops",
+            "Svar efter, hvorfor kørslen sluttede (answered: alle trin; abstain: materialet "
+            "besvarer det ikke; out_of_scope: uden for materialet)", ["reason"], registry=r)
         self.streams = Gauge("pulje_streams_active", "Åbne /v1/ask/stream-forbindelser",
                              registry=r)
         self.stream_disconnects = Counter(
@@ -93,6 +104,10 @@ class Metrics:
         self.answers.labels(verdict=answer.verdict).inc()
         if answer.abstained:
             self.abstentions.inc()
+        if answer.trace is not None:
+            for step, ms in answer.trace.steps.items():
+                self.step_latency.labels(step=step).observe(ms / 1000)
+            self.stops.labels(reason=answer.trace.stopped).inc()
         if answer.llm is not None:
             if answer.llm.get("used"):
                 self.llm_used.inc()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.api import health
 from assistant.api.app import create_app
+from assistant.api.health import Readiness
 from assistant.api.security import seconds
 from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
@@ -280,6 +283,46 @@ def test_not_ready_when_the_stored_vectors_are_not_those_built(
     assert r.status_code == 503 and r.json()["checks"]["index"] == "vektorerne er ændret"
     monkeypatch.undo()
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_probe_reads_the_corpus_only_after_a_file_changed(
+        settings: Settings, bot: Assistant, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus is fingerprinted at start-up; a probe then only compares the files'
+    sizes and modification times, and re-reads the corpus once when one has changed."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir, corpus)
+    with _client(settings, bot, tmp_path, corpus_dir=corpus) as c:
+        reads: list[Path] = []
+        real = health.load_corpus
+        monkeypatch.setattr(health, "load_corpus",
+                            lambda where: reads.append(where) or real(where))
+        assert [c.get("/readyz").status_code for _ in range(5)] == [200] * 5
+        assert reads == []
+        with (corpus / "manifest.toml").open("a", encoding="utf-8") as f:
+            f.write("\n# en kommentar ændrer ingen passage\n")
+        assert [c.get("/readyz").status_code for _ in range(3)] == [200] * 3
+        assert reads == [corpus]
+        text = next(corpus.glob("faktaark-*.txt"))
+        text.write_text(text.read_text(encoding="utf-8") + "\nEt nyt afsnit.\n",
+                        encoding="utf-8")
+        r = c.get("/readyz")
+        assert r.status_code == 503
+        assert r.json()["checks"]["index"] == "indekset svarer ikke til korpus"
+        assert reads == [corpus, corpus]
+
+
+def test_probes_read_the_stored_vectors_once_per_ttl(
+        client: TestClient, bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[bool] = []
+    real = bot.index.vectors_intact
+    monkeypatch.setattr(bot.index, "vectors_intact", lambda: reads.append(real()) or reads[-1])
+    assert [client.get("/readyz").status_code for _ in range(5)] == [200] * 5
+    assert reads == [True]
+    readiness: Readiness = client.app.state.readiness  # type: ignore[attr-defined]
+    readiness.vectors.ttl_s = 0.0  # every probe past the TTL reads them again
+    assert [client.get("/readyz").status_code for _ in range(2)] == [200] * 2
+    assert reads == [True] * 3
 
 
 def test_openapi_has_danish_examples_for_every_endpoint(client: TestClient) -> None:

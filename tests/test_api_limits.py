@@ -231,7 +231,7 @@ def built_bot() -> Assistant:
 
 
 @pytest.mark.slow
-def test_asks_and_streams_take_turns_in_the_answer_pool(
+def test_asks_streams_and_plans_take_turns_in_the_answer_pool(
         built_bot: Assistant, tmp_path: Path) -> None:
     s = built_bot.settings.model_copy(update={"api_keys": f"intranet:{RIGHT}",
                                               "concurrent_answers": 2})
@@ -254,6 +254,9 @@ def test_asks_and_streams_take_turns_in_the_answer_pool(
                 running -= 1
 
     headers = {"X-API-Key": RIGHT}
+    plan = {"grant_dkk": 2_400_000, "as_of": "2026-03-01", "items": [
+        {"description": "Meritpædagoguddannelse for fire medhjælpere", "amount_dkk": 1_600_000},
+        {"description": "Masteruddannelse i ledelse", "amount_dkk": 90_000}]}
 
     def client(kind: str, n: int) -> list[int]:
         codes = []
@@ -263,9 +266,11 @@ def test_asks_and_streams_take_turns_in_the_answer_pool(
             q = {"question": f"Kan vi bruge puljen på kursus nummer {n}-{i}?"}
             if kind == "ask":
                 r = c.post("/v1/ask", headers=headers, json=q)
-            else:
+            elif kind == "stream":
                 r = c.post("/v1/ask/stream", headers=headers, json=q)
                 assert "event: answer" in r.text
+            else:
+                r = c.post("/v1/plans/check", headers=headers, json=plan)
             codes.append(r.status_code)
         return codes
 
@@ -273,13 +278,13 @@ def test_asks_and_streams_take_turns_in_the_answer_pool(
     try:
         with ThreadPoolExecutor(max_workers=9) as pool:
             futures = [pool.submit(client, kind, n) for n, kind in
-                       enumerate(["ask", "stream"] * 4)]
+                       enumerate(["ask", "stream", "plan"] * 3)]
             codes = [code for f in futures for code in f.result()]
     finally:
         del reader.read
         app.state.answerers.shutdown()
     names = {name for name, _ in seen}
     print(f"\n{len(seen)} læsninger på {sorted(names)}, højst {max(r for _, r in seen)} ad gangen")
-    assert codes == [200] * 24
+    assert codes == [200] * 27
     assert all(name.startswith("answer") for name in names), names
     assert max(r for _, r in seen) <= 2

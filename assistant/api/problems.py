@@ -164,14 +164,17 @@ def _validation_errors(exc: RequestValidationError, request: Request
                                    "ukendte."), errors
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves at this address (``/v1/ask/stream`` has a POST and
     a GET route), for the ``Allow`` header of a 405 (RFC 9110)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    # Asked method by method: routes live in included routers, which report only whether
+    # one of theirs fully matches (path and method), not which methods they have.
+    methods = {method for method in _METHODS if any(
+        route.matches({**request.scope, "method": method})[0] == Match.FULL
+        for route in request.app.router.routes)}
     return ", ".join(sorted(methods))
 
 

@@ -1,5 +1,6 @@
-"""``/v1/ask/stream``: the answer as server-sent events (sse-starlette), by POST (with the
-conversation) or by GET (for the browser's ``EventSource``).
+"""``/v1/ask/stream``'s answer as server-sent events (sse-starlette); the routes, by POST
+(with the conversation) or by GET (for the browser's ``EventSource``), are in
+:mod:`assistant.api.routes.ask`.
 
 Events, each with an ``id`` (1, 2, 3 …) and JSON ``data``:
 
@@ -29,20 +30,20 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.answering.composition import Answer
+from assistant.api.deps import AnswerPool
 from assistant.api.observability import Metrics
-from assistant.api.schemas import PROBLEMS, AskRequest, QuestionText
-from assistant.api.security import authorise, authorise_event_source
+from assistant.api.schemas import PROBLEMS
+from assistant.common.config import Settings
 from assistant.common.errors import PuljeError
 from assistant.common.input_text import clean_question
-from assistant.common.jsontypes import IsoDate
 from assistant.service import Assistant
 from assistant.storage.store import Store
 
@@ -70,74 +71,31 @@ STREAM_RESPONSES: dict[int | str, dict[str, Any]] = {
     **PROBLEMS}
 
 
-def install(app: FastAPI, the_assistant: Callable[[Request], Assistant]) -> None:
-    """Register POST and GET ``/v1/ask/stream``."""
-
-    @app.post("/v1/ask/stream", tags=["svar"], response_class=EventSourceResponse,
-              summary="Som /v1/ask, men som server-sent events", responses=STREAM_RESPONSES)
-    async def ask_stream(body: AskRequest, request: Request,
-                         client: Annotated[str, Depends(authorise)]) -> Response:
-        return await _open(request, the_assistant(request), client, body.question,
-                           [m.model_dump() for m in body.history], body.as_of, body.lang)
-
-    @app.get("/v1/ask/stream", tags=["svar"], response_class=EventSourceResponse,
-             summary="Som POST /v1/ask/stream, til browserens EventSource",
-             description=(
-                 "Samme hændelser som POST, men med spørgsmålet i adressen, så "
-                 "`new EventSource(url)` kan bruges (uden samtalehistorik). EventSource kan "
-                 "ikke sende headere: nøglen må derfor gives som `api_key` i adressen (kun "
-                 "her), eller siden kan ligge bag en proxy på samme oprindelse, der sætter "
-                 "X-API-Key. Luk forbindelsen (`es.close()`) ved `answer` eller `error`; en "
-                 "genforbindelse med Last-Event-ID får 204 (strømme genoptages ikke), så "
-                 "browseren holder op."),
-             responses={**STREAM_RESPONSES, 204: {"description": "Genforbindelse: intet at "
-                                                                  "genoptage"}})
-    async def ask_stream_get(
-            request: Request, client: Annotated[str, Depends(authorise_event_source)],
-            question: Annotated[QuestionText, Query(description="Spørgsmålet")],
-            as_of: Annotated[IsoDate | None, Query(description="Dagen, datoer bedømmes "
-                                                               "efter")] = None,
-            lang: Annotated[Literal["da", "en"] | None, Query(description="Svarets sprog")
-                            ] = None,
-            last_event_id: Annotated[str | None, Header(
-                description="Sættes af EventSource ved genforbindelse")] = None,
-    ) -> Response:
-        if last_event_id is not None:
-            # The stream was complete or broke off; answers are not kept to resume from.
-            # 204 tells EventSource to stop reconnecting (it would ask again forever).
-            return Response(status_code=204)
-        return await _open(request, the_assistant(request), client, question, [], as_of, lang)
-
-
-async def _open(request: Request, bot: Assistant, client: str, question: str,
-                history: Sequence[dict[str, str]], as_of: dt.date | None,
-                lang: str | None) -> Response:
+async def open_stream(request: Request, bot: Assistant, client: str, question: str,
+                      history: Sequence[dict[str, str]], as_of: dt.date | None,
+                      lang: str | None, *, pool: AnswerPool, settings: Settings,
+                      metrics: Metrics, store: Store) -> Response:
     """Check everything and compute the deterministic answer, then start the stream."""
     limit = bot.settings.max_question_chars
     clean_question(question, limit)
     for message in history:  # as Assistant.ask reads them: blank ones are skipped
         if str(message.get("content", "")).strip():
             clean_question(message["content"], limit)
-    loop = asyncio.get_running_loop()
-    events = await loop.run_in_executor(
-        request.app.state.answerers,
-        lambda: bot.stream(question, history, as_of=as_of, lang=lang))
-    settings = request.app.state.settings
+    events = await pool.run(lambda: bot.stream(question, history, as_of=as_of, lang=lang))
     return EventSourceResponse(
-        _sse(request, events, client), ping=settings.stream_ping_s, sep=SEP,
-        ping_message_factory=lambda: ServerSentEvent(comment="ping", sep=SEP),
+        _sse(request, events, client, pool, metrics, store), ping=settings.stream_ping_s,
+        sep=SEP, ping_message_factory=lambda: ServerSentEvent(comment="ping", sep=SEP),
         headers={"Cache-Control": "no-store"})
 
 
-async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str
+async def _sse(request: Request, events: Iterator[tuple[str, Any]], client: str,
+               pool: AnswerPool, metrics: Metrics, store: Store
                ) -> AsyncIterator[ServerSentEvent]:
     """The events, read from the assistant by one job in the answer queue (as /v1/ask's
     answer is computed by one), so that a stream waits its turn once instead of queueing
     again for every word; when the client goes away the job reads no further event and
     closes the assistant's iterator (and with it the model's connection)."""
-    metrics: Metrics = request.app.state.metrics
-    store: Store = request.app.state.store
-    executor = request.app.state.answerers
+    executor = pool.executor
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Any] = asyncio.Queue()
     gone = threading.Event()

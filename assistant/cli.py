@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,11 @@ console = Console()
 err = Console(stderr=True)
 
 Command = Callable[[argparse.Namespace, Settings], int]
+# Commands that other packages add (the evals: ``pulje eval``), found through their entry
+# points, so the library never imports them. Each entry point is a function that adds its
+# subcommand to the parser's subparsers; one that parses its own options sets the default
+# ``passthrough``, a function given the arguments after the command's name.
+COMMANDS_GROUP = "pulje.commands"
 
 
 def _corpus_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -297,8 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="processer (flere kræver PULJE_CHROMA_URL)")
     serve.set_defaults(func=_serve)
 
-    sub.add_parser("eval", help="kør eval-suiten på guldsættet (pulje eval --help)",
-                   add_help=False)
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        entry.load()(sub)
 
     store = sub.add_parser("store", help="databasen med spørgsmål, svar og feedback")
     store_sub = store.add_subparsers(dest="store_command", required=True)
@@ -315,11 +321,13 @@ def _path(value: str) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["eval"]:  # the eval suite has its own options (evals/suite.py)
-        from evals.suite import main as eval_main
-
-        return eval_main(argv[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    passthrough: Callable[[list[str]], int] | None = getattr(args, "passthrough", None)
+    if passthrough is not None:  # a command with its own options (pulje eval)
+        return passthrough(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

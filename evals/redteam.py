@@ -27,7 +27,8 @@ from assistant.common.config import Settings, get_settings
 from assistant.common.errors import InvalidQuestionError
 from assistant.retrieval.index import load_index
 from assistant.service import Assistant
-from evals import suite
+from evals.runner import assistant_asker
+from evals.runner import run_case as ask_case
 
 CASES_FILE = Path(__file__).with_name("redteam.yaml")
 KINDS = frozenset({"injection", "encoded", "invisible", "lookalike", "false_premise",
@@ -115,7 +116,7 @@ def leaks(assistant: Assistant, answer: Answer) -> list[str]:
 
 def _ask(assistant: Assistant, case: dict[str, Any]) -> Answer:
     """The answer to the case's last turn, after its earlier turns."""
-    return suite.run_case(suite.assistant_asker(assistant), case)[0]
+    return ask_case(assistant_asker(assistant), case)[0]
 
 
 def run_case(assistant: Assistant, case: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from evals.gate import load_thresholds
-from evals.suite import TABLE_KEYS, VERDICTS, _fmt, failing_cases
+from evals.metrics import TABLE_KEYS, VERDICTS, failing_cases, fmt
 
 # One language in the plots and tables: the gold set's ids in Danish.
 KIND_LABELS = {
@@ -150,7 +150,7 @@ def markdown(result: dict[str, Any], results: dict[str, dict[str, Any]],
     rows = []
     for k, v in t.items():
         bound, target = _threshold(k, config)
-        rows.append([k, _fmt(v), bound, target])
+        rows.append([k, fmt(v), bound, target])
     parts = [f"# Eval-rapport ({result['split']}, {t['cases']} tilfælde)", "",
              gate_line(failures), "",
              f"Kørsel: {result['mode']}, {result['seconds']} s, indstillinger "
@@ -158,15 +158,15 @@ def markdown(result: dict[str, Any], results: dict[str, dict[str, Any]],
              _table(["tal", "værdi", "gate", "mål"], rows), ""]
     if len(results) > 1:
         parts += ["## Side om side", "", _table(
-            ["mål", *results], [[k, *(_fmt(r["totals"].get(k)) for r in results.values())]
+            ["mål", *results], [[k, *(fmt(r["totals"].get(k)) for r in results.values())]
                                 for k in TABLE_KEYS]), ""]
     for title, key in (("Pr. slags", "by_kind"), ("Pr. sprog", "by_lang")):
         parts += [f"## {title}", "", _table(
             ["", "n", "verdikt", "fakta", "citater", "afståelse", "R@5"],
-            [[KIND_LABELS.get(k, k), str(v["cases"]), _fmt(v["verdict_accuracy"]),
-              _fmt(v["fact_recall"]),
-              _fmt(v["citation_precision"]), _fmt(v["abstention_recall"]),
-              _fmt(v["recall_at_5"])] for k, v in result[key].items()]), ""]
+            [[KIND_LABELS.get(k, k), str(v["cases"]), fmt(v["verdict_accuracy"]),
+              fmt(v["fact_recall"]),
+              fmt(v["citation_precision"]), fmt(v["abstention_recall"]),
+              fmt(v["recall_at_5"])] for k, v in result[key].items()]), ""]
     parts += [f"![{name}]({path})" for name, path in plots.items()] + [""]
     parts += ["## Forvekslingsmatrix (forventet → svaret)", "", _table(
         ["", *(VERDICT_LABELS[v] for v in VERDICTS)],

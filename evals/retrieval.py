@@ -15,10 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from assistant.common.config import Settings
+from assistant.corpus.documents import Document, load_corpus
+from assistant.corpus.passages import Passage, chunk_corpus
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, load_index
 from evals.gold_set import load_gold
@@ -54,7 +57,34 @@ def load_gold_questions() -> list[Question]:
     ]
 
 
-def relevant_passages(index: SearchIndex, evidence: tuple[tuple[str, str], ...]) -> set[str]:
+class Passages(Protocol):
+    """The corpus's documents and passages by id: what an index holds besides its vectors."""
+
+    @property
+    def documents(self) -> dict[str, Document]: ...
+    @property
+    def passages(self) -> list[Passage]: ...
+    @property
+    def rows(self) -> dict[str, int]: ...  # passage id -> position in ``passages``
+
+
+@dataclass(frozen=True)
+class CorpusPassages:
+    """The passages of a corpus folder, chunked as the index chunks them, without a model."""
+
+    documents: dict[str, Document]
+    passages: list[Passage]
+    rows: dict[str, int]
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> CorpusPassages:
+        docs = load_corpus(corpus_dir)
+        passages = chunk_corpus(docs)
+        return cls({d.id: d for d in docs}, passages,
+                   {p.id: i for i, p in enumerate(passages)})
+
+
+def relevant_passages(index: Passages, evidence: tuple[tuple[str, str], ...]) -> set[str]:
     """Ids of the passages that overlap any evidence quote (which must occur verbatim)."""
     ids: set[str] = set()
     for doc_id, quote in evidence:

@@ -15,8 +15,11 @@ from assistant.rules.registry import run_rule
 from assistant.service import Assistant
 from assistant.understanding.follow_up import resolve
 from evals.gold_set import load_gold
-from evals.suite import assistant_asker, run_case
+from evals.runner import assistant_asker, run_case
 from tests.test_rules_yaml import CASES, _as_date
+
+# Left out of the fast loop (-m "not slow"): the real index (e5) behind every test.
+pytestmark = pytest.mark.slow
 
 VERDICT_WORD = re.compile(r"^\W*(ja|nej|jo|yes|no)\b", re.IGNORECASE)
 # "Nej. Nej.", "No. No.", "Ja, hvis … opfyldt. Ja, …": a verdict word opening the answer and

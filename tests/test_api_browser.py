@@ -14,6 +14,9 @@ from playwright.sync_api import Browser, BrowserContext, Route, expect, sync_pla
 
 from tests.servers import KEY, Server
 
+# Left out of the fast loop (-m "not slow"): a real server and a browser.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 

@@ -25,6 +25,9 @@ from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
 from tests.servers import CORPUS, KEY, Server, _wait, free_port, start_api, stop
 
+# Left out of the fast loop (-m "not slow"): the real index (e5) behind the app.
+pytestmark = pytest.mark.slow
+
 DEADLINE = 2.0
 
 

@@ -83,6 +83,7 @@ def test_the_failure_budget_frees_up_as_its_window_moves(tmp_path: Path) -> None
     assert limits.authenticate("10.0.0.9", lambda: "intranet") == "intranet"
 
 
+@pytest.mark.slow  # 2000 keys of 50 kB
 def test_memory_stays_bounded_under_2000_distinct_50kb_keys(tmp_path: Path) -> None:
     app = _app(tmp_path, auth_failures_per_minute=10, rate_limit_per_minute=100_000)
     limiter: Limits = app.state.limiter

@@ -12,6 +12,9 @@ import pytest
 from assistant.common.config import Settings
 from tests.servers import KEY, Server
 
+# Left out of the fast loop (-m "not slow"): a real server on the real index.
+pytestmark = pytest.mark.slow
+
 H = {"X-API-Key": KEY}
 LONG = "x" * 2001
 

@@ -26,6 +26,9 @@ from assistant.retrieval.index import SearchIndex
 from assistant.storage.store import Store
 from tests.servers import KEY, Server, start_api, stop
 
+# Left out of the fast loop (-m "not slow"): real servers (API, Chroma), processes killed mid-write.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def server(api_server: Server) -> Server:

@@ -21,6 +21,9 @@ from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
 from tests.servers import KEY, Server, start_api, stop
 
+# Left out of the fast loop (-m "not slow"): a real server on the real index.
+pytestmark = pytest.mark.slow
+
 H = {"X-API-Key": KEY}
 MASTER = "Kan vi finansiere en masteruddannelse?"
 GOOD = "Nej. Puljens midler kan ikke bruges på masteruddannelser [1]."

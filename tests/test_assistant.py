@@ -12,6 +12,9 @@ from assistant.common.errors import InvalidQuestionError
 from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 
+# Left out of the fast loop (-m "not slow"): the real assistant (e5 index, trained models).
+pytestmark = pytest.mark.slow
+
 AUTUMN = dt.date(2026, 11, 23)
 
 

@@ -12,6 +12,9 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import load_index
 from tests.servers import free_port
 
+# Left out of the fast loop (-m "not slow"): a real Chroma server and real embeddings.
+pytestmark = pytest.mark.slow
+
 
 def test_index_lives_in_a_real_chroma_server(chroma_server: str, small_corpus: Path,
                                              tmp_path: Path) -> None:

@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant.common.config import Settings
+
+# Left out of the fast loop (-m "not slow"): real `pulje` processes that load the index and models.
+pytestmark = pytest.mark.slow
 
 
 def _pulje(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -98,6 +98,7 @@ def test_missing_document_file_names_the_command_to_run(small_corpus: Path) -> N
         load_corpus(small_corpus)
 
 
+@pytest.mark.slow  # a second pytest process
 def test_without_the_seeds_the_skip_says_why_and_names_the_setting(tmp_path: Path) -> None:
     """Outside the usual layout the corpus-vs-seeds check skips, and the run's summary says
     why and which setting points at the seeds (a silent skip would hide a missed check)."""

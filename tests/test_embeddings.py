@@ -11,6 +11,9 @@ from assistant.retrieval.embeddings import (
     make_embeddings,
 )
 
+# Left out of the fast loop (-m "not slow"): the real embedding models.
+pytestmark = pytest.mark.slow
+
 MASTER = "Midlerne fra opkvalificeringspuljen kan ikke anvendes på masteruddannelser."
 AUDIT = "Revision i forbindelse med regnskabsaflæggelsen."
 

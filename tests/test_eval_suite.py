@@ -10,7 +10,7 @@ import pytest
 
 from assistant.common.config import Settings
 from evals import gate as quality_gate
-from evals import suite
+from evals import metrics, suite
 from evals.gold_set import load_gold
 from tests.servers import KEY, Server
 
@@ -36,13 +36,13 @@ def test_totals_count_what_they_say() -> None:
                  got="unknown", citations=0, citations_exact=0, evidence_items=0,
                  evidence_cited=0, citations_on_evidence=0, cited=[])]
     del rows[2]["retrieval"]  # no evidence, no retrieval score
-    t = suite.totals(rows)
+    t = metrics.totals(rows)
     assert t["verdict_accuracy"] == round(2 / 3, 3)
     assert t["fact_recall"] == round(2 / 4, 3)
     assert t["citation_recall"] == round(2 / 3, 3)
     assert t["abstention_recall"] == 1.0 and t["false_abstention"] == 0.0
     assert t["recall_at_1"] == 0.5 and t["mrr"] == 0.75
-    matrix = suite.confusion(rows)
+    matrix = metrics.confusion(rows)
     assert matrix["yes"]["no"] == 1 and matrix["unknown"]["unknown"] == 1
 
 
@@ -135,7 +135,7 @@ def test_a_thresholds_file_without_its_floor_table_is_refused(tmp_path: Path) ->
 ])
 def test_fact_found_wants_the_whole_figure_and_not_negated(fact: str, text: str,
                                                            found: bool) -> None:
-    assert suite.fact_found(fact, text) is found
+    assert metrics.fact_found(fact, text) is found
 
 
 def test_baseline_diff_names_better_and_worse_cases() -> None:
@@ -158,6 +158,7 @@ def test_the_gold_set_is_big_danish_and_covers_every_area() -> None:
     assert any(d <= "2026-07-31" for d in days) and any(d > "2026-07-31" for d in days)
 
 
+@pytest.mark.slow
 def test_library_run_writes_json_and_report(settings: Settings, index: Any, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PULJE_DATA_DIR", str(settings.data_dir))
@@ -176,6 +177,7 @@ def test_library_run_writes_json_and_report(settings: Settings, index: Any, tmp_
     assert "<table>" in (report / "report.html").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(reason="one case differs between library and API mode", strict=False)
 def test_api_mode_gives_the_same_verdicts(api_server: Server, settings: Settings,
                                           index: Any) -> None:
@@ -191,8 +193,8 @@ def test_the_report_opens_with_the_gate_and_shows_floors_and_targets(tmp_path: P
 
     rows = [_row(), _row(id="b", kind="dates", verdict_ok=False, got="no", latency_ms=900.0)]
     result = {"split": "test", "mode": "library", "settings": {}, "seconds": 1.0,
-              "totals": suite.totals(rows), "by_kind": suite.breakdown(rows, "kind"),
-              "by_lang": suite.breakdown(rows, "lang"), "confusion": suite.confusion(rows),
+              "totals": metrics.totals(rows), "by_kind": metrics.breakdown(rows, "kind"),
+              "by_lang": metrics.breakdown(rows, "lang"), "confusion": metrics.confusion(rows),
               "cases": rows, "redteam": None}
     failures = ["verdict_accuracy = 0.5 < 0.83"]
     report.write_report(tmp_path, result, {"hybrid": result}, None, failures)

@@ -8,9 +8,13 @@ from typing import Any
 
 import chromadb
 import numpy as np
+import pytest
 
 from assistant.common.config import PROJECT_ROOT, Settings
 from assistant.retrieval.index import SearchIndex, _chroma_settings, _collection_name, load_index
+
+# Left out of the fast loop (-m "not slow"): indexes built with the real embedding model.
+pytestmark = pytest.mark.slow
 
 
 def _settings(corpus: Path, data: Path) -> Settings:

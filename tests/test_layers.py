@@ -55,6 +55,20 @@ def test_no_stage_imports_a_higher_one(path: Path) -> None:
     assert not upward, f"{own} importerer et højere trin: {upward}"
 
 
+def test_no_library_module_imports_the_evals() -> None:
+    # The evals use the assistant, never the other way round: the CLI finds `pulje eval`
+    # through the "pulje.commands" entry point (pyproject.toml), not by importing it.
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [])
+            offenders += [f"{path.relative_to(PACKAGE)}:{node.lineno} {n}" for n in names
+                          if n == "evals" or n.startswith("evals.")]
+    assert not offenders, f"biblioteket importerer evals: {offenders}"
+
+
 def test_the_check_sees_an_upward_import(tmp_path: Path) -> None:
     # The check itself: a rules module that imports the service is caught.
     bad = tmp_path / "bad.py"

@@ -12,6 +12,9 @@ from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 from tests.fake_openai import fake_openai
 
+# Left out of the fast loop (-m "not slow"): the real index (e5) behind the assistant.
+pytestmark = pytest.mark.slow
+
 Q = "Vi får 2,4 mio. – hvor meget må gå til private kurser?"
 AS_OF = dt.date(2026, 11, 23)
 

@@ -17,6 +17,9 @@ from assistant.service import Assistant
 from assistant.storage.store import Store
 from evals.redteam import lookalike_plan_check
 
+# Left out of the fast loop (-m "not slow"): the real assistant (e5 index, trained models).
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2026, 11, 24)
 PLAIN = "Kan vi finansiere en masteruddannelse?"
 # The reproduced attacks: each turned this "no" into an "info" answer.

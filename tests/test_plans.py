@@ -21,6 +21,9 @@ from assistant.service import Assistant
 from assistant.storage.store import Store
 from ui.texts import CATEGORIES
 
+# Left out of the fast loop (-m "not slow"): the real index (e5) behind the app.
+pytestmark = pytest.mark.slow
+
 SPRING = dt.date(2026, 3, 1)  # the first round's window still open
 WINTER = dt.date(2026, 12, 2)  # closed since 31 July 2026
 

@@ -52,12 +52,14 @@ def test_cases_are_well_formed() -> None:
     assert sum(bool(c.get("expect_error")) for c in CASES) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_redteam_case(assistant: Assistant, case: dict[str, Any]) -> None:
     result = run_case(assistant, case)
     assert result["ok"], f"{result['problems']}\nverdict={result['verdict']}\n{result['answer']}"
 
 
+@pytest.mark.slow
 def test_planted_document_does_not_change_the_rules(tmp_path: Path, settings: Settings) -> None:
     result = poisoned_index_check(tmp_path, CORPUS, settings)
     assert result["kind"] == "poisoned_document"

@@ -6,6 +6,9 @@ from assistant.common.errors import InvalidQuestionError
 from assistant.retrieval.hybrid import HybridRetriever, fuse
 from assistant.retrieval.index import SearchIndex
 
+# Left out of the fast loop (-m "not slow"): the real index (e5).
+pytestmark = pytest.mark.slow
+
 
 def _ids(index: SearchIndex, question: str, mode: str = "hybrid", k: int = 5) -> list[str]:
     retriever = HybridRetriever(index=index, k=k, mode=mode)  # type: ignore[arg-type]

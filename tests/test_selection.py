@@ -26,6 +26,9 @@ from assistant.retrieval.index import SearchIndex
 from assistant.service import Assistant
 from evals.gold_set import load_gold
 
+# Left out of the fast loop (-m "not slow"): the real assistant (e5 index, trained scorer).
+pytestmark = pytest.mark.slow
+
 DAY = dt.date(2026, 6, 1)
 
 

@@ -30,6 +30,9 @@ from assistant.storage.redact import REDACTION_LABELS
 from assistant.storage.store import TRUNCATED, Store, StoreError, feedback, fit, interactions
 from tests.servers import free_port
 
+# Left out of the fast loop (-m "not slow"): the real index (e5) behind the app.
+pytestmark = pytest.mark.slow
+
 
 def _pg_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))

@@ -12,6 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.servers import KEY, Server, free_port
 
+# Left out of the fast loop (-m "not slow"): a real API server behind the chat.
+pytestmark = pytest.mark.slow
+
 UI = Path(__file__).resolve().parent.parent / "ui"
 
 

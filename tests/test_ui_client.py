@@ -9,6 +9,9 @@ import pytest
 from tests.servers import KEY, Server
 from ui.client import ApiClient, ApiError, plan_body
 
+# Left out of the fast loop (-m "not slow"): a real API server.
+pytestmark = pytest.mark.slow
+
 ITEMS = [{"description": "Meritpædagoguddannelse for fire medhjælpere", "amount_dkk": 1e6}]
 
 

@@ -21,6 +21,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sy
 
 from tests.servers import KEY, PROJECT_ROOT, Server, start_chat, stop
 
+# Left out of the fast loop (-m "not slow"): real servers and a browser.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("PULJE_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
 QUOTE = "Midlerne fra opkvalificeringspuljen kan ikke anvendes på masteruddannelser"

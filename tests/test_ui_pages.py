@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests import test_ui_e2e as e2e
 from tests.servers import Server
+
+# Left out of the fast loop (-m "not slow"): real servers and a browser.
+pytestmark = pytest.mark.slow
 
 ARTIFACTS = e2e.ARTIFACTS
 browser, chat, context, outside = e2e.browser, e2e.chat, e2e.context, e2e.outside  # fixtures

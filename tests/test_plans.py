@@ -15,7 +15,7 @@ from assistant.answering.plans import Category, Plan, PlanItem, PlanResult, chec
 from assistant.api.app import create_app
 from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
-from assistant.rules.book import catalogue_ids
+from assistant.rules.book import CATALOGUE_FILE, catalogue_choices, catalogue_ids
 from assistant.rules.explanations import WINDOW_CLOSED
 from assistant.service import Assistant
 from assistant.storage.store import Store
@@ -154,10 +154,10 @@ def test_an_informal_lines_fix_leaves_the_cap_to_the_whole_plan(bot: Assistant) 
 
 
 def test_a_plan_line_may_name_exactly_the_catalogues_categories() -> None:
-    # The schema's list is the catalogue's; the chat labels each (in its own order).
+    # The schema's list and the chat's are the catalogue's, in its order.
     assert get_args(PlanItem.model_fields["category"].annotation) == (Category, type(None))
     assert get_args(Category) == catalogue_ids()
-    assert set(CATEGORIES) - {""} == set(catalogue_ids())
+    assert tuple(CATEGORIES) == ("", *catalogue_ids())
     with pytest.raises(ValidationError, match="literal_error"):
         PlanItem(description="Kursus", category="kaffe", amount_dkk=1)  # type: ignore[arg-type]
 
@@ -210,3 +210,18 @@ def test_the_api_takes_amounts_only_as_json_numbers(client: TestClient, field: s
     r = client.post("/v1/plans/check", headers=HEADERS, json=body)
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["fejl"] == "Værdien skal være et tal."
+
+
+def test_the_chats_category_names_are_the_catalogues(tmp_path: Path) -> None:
+    # One edit in the catalogue renames a category in the chat's list; none missing.
+    text = CATALOGUE_FILE.read_text(encoding="utf-8")
+    assert 'short: {da: "Vikarer", en: "Substitutes"}' in text
+    changed = tmp_path / "catalogue.yaml"
+    changed.write_text(text.replace('short: {da: "Vikarer"', 'short: {da: "Vikardækning"'),
+                       encoding="utf-8")
+    assert catalogue_choices(changed)["substitutes"]["da"] == "Vikardækning"
+    assert catalogue_choices()["substitutes"] == CATEGORIES["substitutes"]
+    changed.write_text(text.replace('    short: {da: "Vikarer", en: "Substitutes"}', ""),
+                       encoding="utf-8")
+    with pytest.raises(ValueError, match="substitutes"):
+        catalogue_choices(changed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.rules.book import catalogue_choices
+
 T: dict[str, dict[str, str]] = {
     "title": {"da": "Puljeassistenten", "en": "Puljeassistenten"},
     "subtitle": {"da": "Spørg om reglerne for opkvalificeringspuljen på dagtilbudsområdet. "
@@ -126,25 +128,11 @@ EXAMPLES = {
            "Who is the pool meant for?"],
 }
 
-CATEGORIES = {
+# The plan page's categories: "from the description" first, then the catalogue's, each with
+# the short name the catalogue gives it (assistant/rules/catalogue.yaml).
+CATEGORIES: dict[str, dict[str, str]] = {
     "": {"da": "(ud fra beskrivelsen)", "en": "(from the description)"},
-    "meritpaedagog": {"da": "Meritpædagog", "en": "Meritpædagog"},
-    "pau": {"da": "PAU", "en": "PAU"},
-    "amu": {"da": "AMU-kursus", "en": "AMU course"},
-    "avu": {"da": "AVU/FVU/GSK", "en": "AVU/FVU/GSK"},
-    "professionshojskole": {"da": "Kursus på professionshøjskole",
-                            "en": "University college course"},
-    "diplom": {"da": "Akademi/diplom", "en": "Academy/diploma"},
-    "master": {"da": "Masteruddannelse", "en": "Master's degree"},
-    "informal": {"da": "Uformel (privat/intern/kommunal)", "en": "Informal (private/in-house)"},
-    "participant_fees": {"da": "Deltagerbetaling", "en": "Participant fees"},
-    "study_costs": {"da": "Bøger, materialer, transport", "en": "Books, materials, travel"},
-    "substitutes": {"da": "Vikarer", "en": "Substitutes"},
-    "wages": {"da": "Løn under uddannelse", "en": "Wages during training"},
-    "administration": {"da": "Administration", "en": "Administration"},
-    "audit": {"da": "Revision", "en": "Audit"},
-    "svu": {"da": "SVU", "en": "SVU"},
-    "not_upskilling": {"da": "Andet (ikke opkvalificering)", "en": "Other (not upskilling)"},
+    **catalogue_choices(),
 }
 
 

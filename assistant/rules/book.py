@@ -54,6 +54,20 @@ def catalogue_ids(catalogue: Path = CATALOGUE_FILE) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e["id"] for e in [*raw["programmes"], *raw["costs"]]))
 
 
+def catalogue_choices(catalogue: Path = CATALOGUE_FILE) -> dict[str, dict[str, str]]:
+    """Each plan category's short name for a list to choose from ({"da": …, "en": …}), in
+    the order of ``catalogue_ids``: an entry's ``short``, read from the file alone."""
+    raw = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    shorts: dict[str, dict[str, str]] = {}
+    for entry in [*raw["programmes"], *raw["costs"]]:
+        if "short" in entry:
+            shorts.setdefault(entry["id"], dict(entry["short"]))
+    missing = [cid for cid in catalogue_ids(catalogue) if cid not in shorts]
+    if missing:
+        raise ValueError(f"{catalogue}: ingen short-navn for {missing}")
+    return {cid: shorts[cid] for cid in catalogue_ids(catalogue)}
+
+
 def compile_names(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns)
 

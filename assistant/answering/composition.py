@@ -27,7 +27,7 @@ from assistant.answering.phrases import (
     WHERE_TO_ASK,
 )
 from assistant.answering.selection import Extract, Selection, grouped
-from assistant.common.calendar_words import MONTHS_DA
+from assistant.common.calendar_words import MONTHS_DA, spelled_numbers
 from assistant.retrieval.index import SearchIndex
 from assistant.rules.book import Entry, RuleBook
 from assistant.rules.decision import Citation, Decision
@@ -286,9 +286,9 @@ def compose_not_a_rule(selection: Selection, lang: str, cites: Citations) -> str
 _ASKS_FIGURE = re.compile(
     r"\b(hvor (meget|mange|stor|store|længe|lang)|hvornår|hvilken dato|hvad koster|"
     r"how (much|many|long|big)|when|what date|what does .{0,30} cost)\b", re.IGNORECASE)
-_FIGURE = re.compile(r"\d|\b(en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden|"
-                     rf"one|two|three|four|five|{'|'.join(MONTHS_DA)}|forår|efterår|medio)\b",
-                     re.IGNORECASE)
+_FIGURE = re.compile(rf"\d|\b({'|'.join(spelled_numbers('da', 1, 10))}|halvanden|"
+                     rf"{'|'.join(spelled_numbers('en', 1, 5))}|{'|'.join(MONTHS_DA)}|forår|"
+                     r"efterår|medio)\b", re.IGNORECASE)
 
 
 _MONEY = re.compile(r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner|dkk)|\bdkk\b",

@@ -95,6 +95,18 @@ _NUMBER_WORDS_EN = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, 
 NUMBER_WORDS = _NUMBER_WORDS_DA | _NUMBER_WORDS_EN
 
 
+def spelled_numbers(lang: str, low: int = 1, high: int = 10) -> tuple[str, ...]:
+    """The plain spelled-out words for the numbers low..high, for a pattern to look for
+    (no accented forms and not the English articles).
+
+    >>> spelled_numbers("da", 2, 4), spelled_numbers("en", 1, 2)
+    (('to', 'tre', 'fire'), ('one', 'two'))
+    """
+    words = _NUMBER_WORDS_EN if lang == "en" else _NUMBER_WORDS_DA
+    return tuple(w for w, v in words.items()
+                 if low <= v <= high and w.isascii() and w not in ("a", "an"))
+
+
 def number_word(n: int, lang: str = "da") -> str:
     """A small number as a word, as a sentence writes it; other numbers as digits.
 

@@ -32,6 +32,8 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.common.calendar_words import ANY_YEAR
+
 __all__ = ["REDACTION_LABELS", "redact"]
 
 CPR = "[CPR]"
@@ -90,7 +92,7 @@ _PHONE_RE = re.compile(
     + r"(?:\d\d(?P<sep>[ .-]?)\d\d(?P=sep)\d\d(?P=sep)\d\d|\d{4} \d{4}|\d\d \d{3} \d{3})"
     + _END
 )
-_YEARS_RE = re.compile(r"(?:19|20)\d\d (?:19|20)\d\d")
+_YEARS_RE = re.compile(rf"(?:{ANY_YEAR}) (?:{ANY_YEAR})")  # "2023 2025", not a phone
 _MONEY_AFTER = re.compile(r"[ \t]{0,3}(?:kr\b|kroner\b|dkk\b|,-)", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(r"(?:\bkr\.?|\bdkk)[ \t]{0,3}\Z", re.IGNORECASE)
 

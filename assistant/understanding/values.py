@@ -19,6 +19,7 @@ from assistant.common.calendar_words import (
     find_date_spans,
     find_relative_dates,
     find_years,
+    spelled_numbers,
 )
 from assistant.rules.experience import experience_years
 from assistant.rules.money import find_amount_spans
@@ -36,7 +37,8 @@ COMPLETION = _any(r"afslut\w*", r"færdig\w*", r"faerdig\w*", r"gennemført", r"
                   r"finish\w*", r"complet\w*", r"end date", r"ends?", r"ending")
 DURATION = re.compile(
     r"\b(?:tager|varer|tage|takes?|lasts?|last|over|på)\s+(?:ca\.?\s+|cirka\s+|omkring\s+|"
-    r"about\s+|around\s+)?(\d+(?:,\d)?|to|tre|fire|fem|two|three|four|five|halvandet)\s+"
+    r"about\s+|around\s+)?(\d+(?:,\d)?|"
+    rf"{'|'.join(spelled_numbers('da', 2, 5) + spelled_numbers('en', 2, 5))}|halvandet)\s+"
     r"(?:år|years?)\b", re.IGNORECASE)
 # "i dag er det …" / "today is …": a date the question claims for today is not an input
 # (the day of the question is as_of).

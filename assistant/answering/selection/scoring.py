@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from assistant.answering.selection.candidates import Candidate, Query
-from assistant.common.calendar_words import ANY_YEAR, MONTHS_DA
+from assistant.common.calendar_words import ANY_YEAR, MONTHS_DA, spelled_numbers
 from assistant.retrieval.index import SearchIndex
 
 AUTHORITY_ORDER = {"rules": 0, "official": 1, "municipal": 2, "opinion": 3}
@@ -39,7 +39,7 @@ CUES: dict[str, re.Pattern[str]] = {k: re.compile(v, re.IGNORECASE) for k, v in 
               r"idet|da (?!\w+ )\w+|så\s+(?:de|det|der|vi|man)|because|therefore)\b",
     "money": r"\d[\d.,]*\s*(kr\.?|kroner|mio\.?|mia\.?|millioner)",
     "percent": r"\d[\d.,]*\s*(pct\.?|procent|%)",
-    "number": r"\d|\b(to|tre|fire|fem|seks|syv|otte|ni|ti|halvanden|halvdelen)\b",
+    "number": rf"\d|\b({'|'.join(spelled_numbers('da', 2, 10))}|halvanden|halvdelen)\b",
     "date": rf"\b({'|'.join(MONTHS_DA)}|forår\w*|efterår\w*|medio|ultimo|primo)\b"
             rf"|\b{ANY_YEAR}\b",
     "duration": r"\b\d[\d,½]*\s*(år|måneder|måned|uger|uge|dage|dag|timer)\b|"

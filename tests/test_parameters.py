@@ -12,7 +12,12 @@ import yaml
 from assistant.corpus.documents import load_corpus
 from assistant.corpus.passages import chunk_corpus
 from assistant.rules.book import RuleBook
-from assistant.rules.parameters import PARAMETERS_FILE, ParameterError, load_parameters
+from assistant.rules.parameters import (
+    PARAMETERS_FILE,
+    ParameterError,
+    load_parameters,
+    stated_value,
+)
 from assistant.rules.registry import run_rule
 from tests.servers import CORPUS
 
@@ -190,3 +195,18 @@ def test_a_later_completion_deadline_is_stated_and_applied(tmp_path: Path) -> No
     assert within.verdict == "yes"
     assert "fristen 30. juni 2031" in within.explanation.da
     assert "31. juli 2030" not in within.explanation.da
+
+
+def test_texts_fixed_before_a_corpus_read_the_cap_from_the_file(tmp_path: Path) -> None:
+    # The API's description, the plan schema's field and the chat's labels state the cap
+    # through stated_value: one edit of parameters.yaml, and they follow.
+    text = PARAMETERS_FILE.read_text(encoding="utf-8")
+    assert "    2023-01-01: 0.10\n" in text
+    changed = tmp_path / "parameters.yaml"
+    changed.write_text(text.replace("    2023-01-01: 0.10\n",
+                                    "    2023-01-01: 0.10\n    2027-01-01: 0.15\n"),
+                       encoding="utf-8")
+    assert stated_value("informal_cap") == 0.10
+    assert stated_value("informal_cap", changed) == 0.15  # the latest value
+    with pytest.raises(ParameterError, match="findes ikke"):
+        stated_value("coffee_budget", changed)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from assistant.common.formatting import format_pct
 from assistant.rules.book import catalogue_choices
+from assistant.rules.parameters import stated_value
+
+# The cap on informal upskilling as the labels state it, from the parameters.
+_CAP = {lang: format_pct(stated_value("informal_cap"), lang) for lang in ("da", "en")}
 
 T: dict[str, dict[str, str]] = {
     "title": {"da": "Puljeassistenten", "en": "Puljeassistenten"},
@@ -69,10 +74,10 @@ T: dict[str, dict[str, str]] = {
     "fixes": {"da": "Det skal rettes", "en": "To fix"},
     "plan_ok": {"da": "Planen overholder reglerne og loftet.",
                 "en": "The plan holds within the rules and the cap."},
-    "cap_chart": {"da": "Uformel opkvalificering set i forhold til loftet på 10 pct.",
-                  "en": "Informal upskilling against the 10 per cent cap"},
+    "cap_chart": {"da": f"Uformel opkvalificering set i forhold til loftet på {_CAP['da']}",
+                  "en": f"Informal upskilling against the {_CAP['en']} cap"},
     "informal": {"da": "Uformel opkvalificering", "en": "Informal upskilling"},
-    "cap": {"da": "Loft (10 pct.)", "en": "Cap (10 per cent)"},
+    "cap": {"da": f"Loft ({_CAP['da']})", "en": f"Cap ({_CAP['en']})"},
     "cap_line": {"da": "Loft:", "en": "Cap:"},
     "download": {"da": "Hent resultatet som CSV", "en": "Download the result as CSV"},
     "documents": {"da": "Dokumenterne", "en": "The documents"},

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.answering.composition import CitationOut, Citations
-from assistant.common.formatting import format_dkk
+from assistant.common.formatting import format_dkk, format_pct
 from assistant.common.input_text import VISIBLE_PATTERN, clean_text
 from assistant.common.jsontypes import Amount, IsoDate
 from assistant.retrieval.index import SearchIndex
@@ -26,6 +26,7 @@ from assistant.rules.cap import informal_cap
 from assistant.rules.decision import Decision, Text
 from assistant.rules.eligibility import programme_eligibility
 from assistant.rules.money import MAX_DKK
+from assistant.rules.parameters import stated_value
 from assistant.rules.registry import run_rule
 from assistant.understanding import QuestionReader
 from assistant.understanding.dispatch import decide_planned, named_calls
@@ -101,7 +102,8 @@ class ItemResult(BaseModel):
                                              "null når den ikke kunne bestemmes")
     amount_dkk: float
     verdict: PlanVerdict
-    informal: bool = Field(description="Tæller med i loftet på 10 pct.")
+    informal: bool = Field(
+        description=f"Tæller med i loftet på {format_pct(stated_value('informal_cap'))}")
     explanation: str
     conditions: list[str]
     citations: list[int] = Field(description="Numre i planens citationsliste")

@@ -170,6 +170,22 @@ def load_parameters(
                          for name in wanted})
 
 
+def stated_value(name: str, path: Path = PARAMETERS_FILE) -> Any:
+    """A parameter's latest value, typed, read from the file alone (no corpus, so no quote
+    check): for texts fixed before a corpus is loaded, such as the API's description, a
+    schema's field or the chat's labels ("the cap of 10 pct.").
+
+    >>> stated_value("informal_cap")
+    0.1
+    """
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = (raw.get(name) or {}).get("values") if isinstance(raw, dict) else None
+    if name not in _READERS or not isinstance(values, dict) or not values:
+        raise ParameterError(f"{path}: parameteren {name!r} findes ikke eller har ingen værdier.")
+    _, latest = max(values.items(), key=lambda kv: _date(kv[0]))
+    return _READERS[name](latest)
+
+
 def _parameter(name: str, entry: Mapping[str, Any], texts: Mapping[str, str],
                passages: list[Passage]) -> Parameter[Any]:
     values = entry.get("values")

@@ -7,12 +7,15 @@ from fastapi import APIRouter
 from assistant.answering.plans import Plan, PlanResult, check_plan
 from assistant.api.deps import AnswerPoolDep, AssistantDep, ClientDep
 from assistant.api.schemas import PROBLEMS
+from assistant.common.formatting import format_pct
+from assistant.rules.parameters import stated_value
 
+CAP = format_pct(stated_value("informal_cap"))  # as the summary states it
 router = APIRouter(tags=["plan"])
 
 
 @router.post("/v1/plans/check", response_model=PlanResult, responses=PROBLEMS,
-             summary="Tjek en forbrugsplan mod reglerne og loftet på 10 pct.")
+             summary=f"Tjek en forbrugsplan mod reglerne og loftet på {CAP}")
 async def plans_check(body: Plan, client: ClientDep, bot: AssistantDep,
                       pool: AnswerPoolDep) -> PlanResult:
     # In the answer queue like /v1/ask: a plan reads every item as a question. The cost

@@ -11,7 +11,7 @@ import yaml
 
 from assistant.corpus.documents import load_corpus
 from assistant.corpus.passages import chunk_corpus
-from assistant.rules.book import RuleBook
+from assistant.rules.book import CATALOGUE_FILE, RuleBook
 from assistant.rules.parameters import (
     PARAMETERS_FILE,
     ParameterError,
@@ -19,6 +19,7 @@ from assistant.rules.parameters import (
     stated_value,
 )
 from assistant.rules.registry import run_rule
+from assistant.understanding.gazetteer import mentions
 from tests.servers import CORPUS
 
 DOCS = load_corpus(CORPUS)
@@ -210,3 +211,22 @@ def test_texts_fixed_before_a_corpus_read_the_cap_from_the_file(tmp_path: Path) 
     assert stated_value("informal_cap", changed) == 0.15  # the latest value
     with pytest.raises(ParameterError, match="findes ikke"):
         stated_value("coffee_budget", changed)
+
+
+def test_a_synonym_is_one_edit_of_the_catalogue(tmp_path: Path) -> None:
+    # A new name for a programme, added in a copy of catalogue.yaml, is read as that
+    # programme wherever the catalogue's names are used (the gazetteer, the plan check).
+    question = "Kan vi betale en executive leadership-grad?"
+    assert not [m for m in mentions(BOOK, question) if m.kind == "programme"]
+    text = CATALOGUE_FILE.read_text(encoding="utf-8")
+    old = "names: ['master\\w*', "
+    assert old in text
+    changed = tmp_path / "catalogue.yaml"
+    changed.write_text(text.replace(old, old + "'executive leadership-grad', ", 1),
+                       encoding="utf-8")
+    book = RuleBook({d.id: d for d in DOCS}, PASSAGES, catalogue=changed)
+    found = [m for m in mentions(book, question) if m.kind == "programme"]
+    assert [(m.id, m.words) for m in found] == [("master", "executive leadership-grad")]
+    decision = run_rule(book, "programme_eligibility", {"programme": found[0].id},
+                        dt.date(2026, 1, 5))
+    assert decision.verdict == "no"

@@ -47,15 +47,22 @@ def route(question: str, index: SearchIndex) -> tuple[set[str], str]:
     and the question with those names taken out, so that a source's name ("FOA") does not
     pull up the passages that merely repeat it."""
     named = named_sources(question, index)
+    content = without_names(question, named, index)
+    if not named:
+        named = {d for d, doc in index.documents.items()
+                 if doc.meta.authority in ("rules", "official")}
+    return named, content
+
+
+def without_names(question: str, named: set[str], index: SearchIndex) -> str:
+    """The question with the aliases of the ``named`` documents taken out (itself if
+    little would be left)."""
     content = question
     for doc_id in named:
         for alias in index.documents[doc_id].meta.aliases:
             content = _alias_pattern(alias).sub(" ", content)
-    if not named:
-        named = {d for d, doc in index.documents.items()
-                 if doc.meta.authority in ("rules", "official")}
     content = " ".join(content.split())
-    return named, content if len(content) >= 3 else question
+    return content if len(content) >= 3 else question
 
 
 class HybridRetriever(BaseRetriever):

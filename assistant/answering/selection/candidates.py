@@ -82,8 +82,9 @@ def _candidate(index: SearchIndex, pos: int, row: int, cosine: float, passage_ra
 
 
 def query_for(index: SearchIndex, text: str, intended: Iterable[str] = ()) -> Query:
-    from assistant.retrieval.hybrid import named_sources, route
+    from assistant.retrieval.hybrid import named_sources, without_names
 
-    _, content = route(text, index)
-    return Query(content, frozenset(named_sources(text, index)), frozenset(intended),
+    named = named_sources(text, index)  # once: the query keeps them, the search text not
+    content = without_names(text, named, index)
+    return Query(content, frozenset(named), frozenset(intended),
                  index.sentence_cosines(content))

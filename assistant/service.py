@@ -357,8 +357,7 @@ class Assistant:
                for e in selection.extracts):
             return True
         unknown_word = lang == "da" and bool(self.vocab.unknown(question))
-        signal = float(query.cosines.max()) if len(query.cosines) else 0.0
-        return not abstains(self.calibration, lang, signal, unknown_word)
+        return not abstains(self.calibration, lang, query.signal, unknown_word)
 
     def intended_sources(self, question: str) -> tuple[str, ...]:
         """The documents the question's intent points to (Copenhagen's for "copenhagen")."""
@@ -370,8 +369,7 @@ class Assistant:
     def signal(self, question: str) -> float:
         """How well the question's best sentence matches (what the calibrated abstention
         reads)."""
-        query = query_for(self.index, question)
-        return float(query.cosines.max()) if len(query.cosines) else 0.0
+        return query_for(self.index, question).signal
 
 
 # The learned out-of-scope class, read first with at least this probability, abstains

@@ -48,6 +48,11 @@ class Query:
     def preferred(self) -> frozenset[str]:
         return self.named or self.intended
 
+    @property
+    def signal(self) -> float:
+        """How well the best sentence matches (what the calibrated abstention reads)."""
+        return float(self.cosines.max()) if len(self.cosines) else 0.0
+
 
 def gather(index: SearchIndex, retriever: HybridRetriever, query: Query) -> list[Candidate]:
     """The candidate sentences for an ask (see the module docstring)."""

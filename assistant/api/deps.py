@@ -12,9 +12,9 @@ signature, so that a missing key is refused before anything else is looked at.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -29,9 +29,12 @@ from assistant.storage.store import Store
 T = TypeVar("T")
 
 
-async def app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _state(name: str) -> Callable[[Request], Awaitable[Any]]:
+    """A dependency that returns ``app.state.<name>`` (None before start-up set it)."""
+    async def get(request: Request) -> Any:
+        return getattr(request.app.state, name)
+    get.__name__ = f"state_{name}"
+    return get
 
 
 async def the_assistant(request: Request) -> Assistant:
@@ -39,33 +42,6 @@ async def the_assistant(request: Request) -> Assistant:
     if found is None:  # pragma: no cover - only before start-up has finished
         raise Problem(503, "starting", "Tjenesten starter; prøv igen om lidt.")
     return found
-
-
-async def loaded_assistant(request: Request) -> Assistant | None:
-    """The assistant, or None before start-up has loaded it (for the readiness probe)."""
-    found: Assistant | None = request.app.state.assistant
-    return found
-
-
-async def the_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-async def opened_store(request: Request) -> Store | None:
-    """The store, or None before start-up has opened it (for the readiness probe)."""
-    store: Store | None = request.app.state.store
-    return store
-
-
-async def the_metrics(request: Request) -> Metrics:
-    metrics: Metrics = request.app.state.metrics
-    return metrics
-
-
-async def the_readiness(request: Request) -> Readiness:
-    readiness: Readiness = request.app.state.readiness
-    return readiness
 
 
 class AnswerPool:
@@ -85,13 +61,14 @@ async def the_answer_pool(request: Request) -> AnswerPool:
     return AnswerPool(request.app.state.answerers)
 
 
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+SettingsDep = Annotated[Settings, Depends(_state("settings"))]
 AssistantDep = Annotated[Assistant, Depends(the_assistant)]
-StoreDep = Annotated[Store, Depends(the_store)]
-MaybeAssistantDep = Annotated[Assistant | None, Depends(loaded_assistant)]
-MaybeStoreDep = Annotated[Store | None, Depends(opened_store)]
-MetricsDep = Annotated[Metrics, Depends(the_metrics)]
-ReadinessDep = Annotated[Readiness, Depends(the_readiness)]
+StoreDep = Annotated[Store, Depends(_state("store"))]
+# For the readiness probe: None before start-up has loaded the assistant or opened the store.
+MaybeAssistantDep = Annotated[Assistant | None, Depends(_state("assistant"))]
+MaybeStoreDep = Annotated[Store | None, Depends(_state("store"))]
+MetricsDep = Annotated[Metrics, Depends(_state("metrics"))]
+ReadinessDep = Annotated[Readiness, Depends(_state("readiness"))]
 AnswerPoolDep = Annotated[AnswerPool, Depends(the_answer_pool)]
 # The caller (the key's name, or "open:<address>" in open mode), within its rate limit.
 ClientDep = Annotated[str, Depends(authorise)]

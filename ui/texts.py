@@ -7,7 +7,8 @@ from assistant.rules.book import catalogue_choices
 from assistant.rules.parameters import stated_value
 
 # The cap on informal upskilling as the labels state it, from the parameters.
-_CAP = {lang: format_pct(stated_value("informal_cap"), lang) for lang in ("da", "en")}
+_SHARE = stated_value("informal_cap")
+_CAP = {lang: format_pct(_SHARE, lang) for lang in ("da", "en")}
 
 T: dict[str, dict[str, str]] = {
     "title": {"da": "Puljeassistenten", "en": "Puljeassistenten"},

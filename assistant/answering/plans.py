@@ -46,6 +46,8 @@ FIX_UNKNOWN = Text("Punkt {n} ({what}) er ikke en type forløb eller udgift, mat
                    "a category or ask the Ministry of Children and Education.")
 FIX_CONDITIONAL = Text("Punkt {n} ({what}) kræver, at betingelserne er opfyldt: {conditions}",
                        "Item {n} ({what}) requires that its conditions hold: {conditions}")
+# The cap as the plan's schema and the API's texts state it ("10 pct."), from the parameters.
+STATED_CAP = format_pct(stated_value("informal_cap"))
 FIX_CAP = Text("Uformel opkvalificering fylder {informal}, {over} over loftet på {max}: skær "
                "ned, eller brug beløbet på formelle forløb.",
                "Informal upskilling comes to {informal}, {over} above the cap of {max}: cut it "
@@ -103,7 +105,7 @@ class ItemResult(BaseModel):
     amount_dkk: float
     verdict: PlanVerdict
     informal: bool = Field(
-        description=f"Tæller med i loftet på {format_pct(stated_value('informal_cap'))}")
+        description=f"Tæller med i loftet på {STATED_CAP}")
     explanation: str
     conditions: list[str]
     citations: list[int] = Field(description="Numre i planens citationsliste")

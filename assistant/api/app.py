@@ -22,13 +22,12 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 
+from assistant.answering.plans import STATED_CAP
 from assistant.api import docs_assets, guards, observability, problems
 from assistant.api.health import Readiness
 from assistant.api.routes import ask, feedback, ops, plans, sources
 from assistant.api.security import BodyLimit, KeyRing, Limits
 from assistant.common.config import Settings, get_settings
-from assistant.common.formatting import format_pct
-from assistant.rules.parameters import stated_value
 from assistant.service import Assistant
 from assistant.storage.store import Store
 
@@ -36,10 +35,9 @@ log = logging.getLogger("assistant.api")
 
 CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID", "Last-Event-ID"]
 CORS_EXPOSED_HEADERS = ["Retry-After", "X-Request-ID", "WWW-Authenticate"]
-CAP = format_pct(stated_value("informal_cap"))
 DESCRIPTION = (
     "Stil spørgsmål om puljens regler og få et svar med verdikt og ordrette citater "
-    f"fra kilderne; tjek en forbrugsplan mod reglerne og loftet på {CAP}; læs "
+    f"fra kilderne; tjek en forbrugsplan mod reglerne og loftet på {STATED_CAP}; læs "
     "kildernes passager. Alle /v1-adresser kræver headeren `X-API-Key` (knappen "
     "Authorize), medmindre serveren kører i åben tilstand (kun lokalt). Fejl "
     "returneres som `application/problem+json` (RFC 9457). Hvert svar har headeren "

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from assistant.answering.plans import Plan, PlanResult, check_plan
+from assistant.answering.plans import STATED_CAP, Plan, PlanResult, check_plan
 from assistant.api.deps import AnswerPoolDep, AssistantDep, ClientDep
 from assistant.api.schemas import PROBLEMS
-from assistant.common.formatting import format_pct
-from assistant.rules.parameters import stated_value
 
-CAP = format_pct(stated_value("informal_cap"))  # as the summary states it
 router = APIRouter(tags=["plan"])
 
 
 @router.post("/v1/plans/check", response_model=PlanResult, responses=PROBLEMS,
-             summary=f"Tjek en forbrugsplan mod reglerne og loftet på {CAP}")
+             summary=f"Tjek en forbrugsplan mod reglerne og loftet på {STATED_CAP}")
 async def plans_check(body: Plan, client: ClientDep, bot: AssistantDep,
                       pool: AnswerPoolDep) -> PlanResult:
     # In the answer queue like /v1/ask: a plan reads every item as a question. The cost

@@ -125,6 +125,7 @@ def test_kill_9_while_writing_feedback_loses_no_acknowledged_row(
 
 QUESTIONS = ["Kan vi betale vikarer?", "Kan vi finansiere en masteruddannelse?",
              "Hvornår skal de længerevarende forløb være afsluttet?", "Kan vi betale AMU?"]
+ROUNDS, MIN_ANSWERS, MIN_RATINGS = 3, 4, 30  # per round, acknowledged before the kill
 
 
 def _load_until_killed(server: Server, answers: list[str], ratings: list[int]) -> None:
@@ -164,7 +165,7 @@ def _load_until_killed(server: Server, answers: list[str], ratings: list[int]) -
     for t in threads:
         t.start()
     deadline = time.monotonic() + 180
-    while (len(answers) - start[0] < 4 or len(ratings) - start[1] < 30) \
+    while (len(answers) - start[0] < MIN_ANSWERS or len(ratings) - start[1] < MIN_RATINGS) \
             and time.monotonic() < deadline:
         time.sleep(0.01)
     server.proc.send_signal(signal.SIGKILL)
@@ -172,7 +173,8 @@ def _load_until_killed(server: Server, answers: list[str], ratings: list[int]) -
     halt.set()
     for t in threads:
         t.join(timeout=60)
-    assert len(answers) - start[0] >= 4 and len(ratings) - start[1] >= 30, "for lidt last"
+    assert len(answers) - start[0] >= MIN_ANSWERS and len(ratings) - start[1] >= MIN_RATINGS, \
+        "for lidt last"
 
 
 def test_kill_9_in_rounds_while_answering_and_rating_keeps_the_store_whole(
@@ -180,7 +182,7 @@ def test_kill_9_in_rounds_while_answering_and_rating_keeps_the_store_whole(
     db = tmp_path / "r.sqlite3"
     answers: list[str] = []
     ratings: list[int] = []
-    for n in range(3):  # the same SQLite file, started again after every kill
+    for n in range(ROUNDS):  # the same SQLite file, started again after every kill
         server = start_api(settings.data_dir, db, tmp_path / f"r{n}.log")
         try:
             _load_until_killed(server, answers, ratings)
@@ -203,7 +205,10 @@ def test_kill_9_in_rounds_while_answering_and_rating_keeps_the_store_whole(
                                "(SELECT id FROM interactions)").fetchone()[0]
     assert set(answers) <= kept_answers, f"tabte svar: {set(answers) - kept_answers}"
     assert set(ratings) <= kept_ratings, f"tabte vurderinger: {set(ratings) - kept_ratings}"
-    assert orphans == 0 and len(answers) > 12 and len(ratings) > 90
+    # Each round stops as soon as it has its minimum, so exactly the minimum is enough;
+    # the answer asked after the last restart comes on top.
+    assert orphans == 0
+    assert len(answers) >= ROUNDS * MIN_ANSWERS + 1 and len(ratings) >= ROUNDS * MIN_RATINGS
 
 
 def test_the_server_runs_on_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:

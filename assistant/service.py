@@ -20,18 +20,16 @@ import datetime as dt
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from threadpoolctl import threadpool_limits
 
 from assistant.answering.composition import (
     Answer,
-    AnswerVerdict,
     Citations,
     Route,
-    StopReason,
     Trace,
     compose_abstention,
     compose_documents,
@@ -44,7 +42,6 @@ from assistant.answering.composition import (
 from assistant.answering.llm import LLMWriter
 from assistant.answering.phrases import PART_UNANSWERED, WHERE_TO_ASK
 from assistant.answering.selection import (
-    Candidate,
     Query,
     Selection,
     gather,
@@ -61,7 +58,8 @@ from assistant.retrieval.index import SearchIndex, load_index
 from assistant.rules.book import RuleBook
 from assistant.rules.decision import Decision
 from assistant.rules.registry import run_rule
-from assistant.understanding import Ask, QuestionReader, Understanding, load_reader
+from assistant.turn import AskTurn, Message, Part, Turn, elapsed_ms, is_outside, is_overview
+from assistant.understanding import Ask, QuestionReader, load_reader
 from assistant.understanding.bank import default_bank
 from assistant.understanding.dispatch import calls_for, decide, premise_calls
 from assistant.understanding.follow_up import is_elliptic, resolve
@@ -69,7 +67,31 @@ from assistant.understanding.language import detect_language
 from assistant.understanding.scope import INTERNALS, out_of_scope, without_internals
 
 log = logging.getLogger(__name__)
-Message = Mapping[str, str]
+
+# A reading below this is weak: a timing rule is not run on it unless the question names a
+# date or a year.
+WEAK_READING = 0.3
+TIMING_INTENTS = frozenset({"activity_start", "first_round_open", "completion_deadline",
+                            "spending_start", "grant_year_window"})
+
+
+# What answers an ask, in this order: the first that applies. The documents' asks are
+# settled by select: documents, not_a_rule ("is X a rule?" answered only by København or
+# FOA) or abstain (nothing that answers well enough).
+ROUTES: tuple[tuple[Route, Callable[[AskTurn], bool]], ...] = (
+    # A premise the rules contradict ("Da masteruddannelser nu er tilladt, hvordan søger
+    # vi?"): the answer corrects it first, whatever the question then asks.
+    ("premise", lambda a: bool(a.refuted)),
+    ("rules", lambda a: bool(a.decisions)),
+    ("overview", is_overview),
+    ("out_of_scope", is_outside),
+    ("documents", lambda a: True),
+)
+
+
+def route_of(a: AskTurn) -> Route:
+    """The first route in ``ROUTES`` that applies to the ask."""
+    return next(route for route, applies in ROUTES if applies(a))
 
 
 class Assistant:
@@ -121,7 +143,7 @@ class Assistant:
         for name, step in steps:
             t = time.perf_counter()
             step(turn)
-            turn.steps[name] = _ms(t)
+            turn.steps[name] = elapsed_ms(t)
             if turn.stopped is not None:
                 break
         answer = turn.answer
@@ -168,7 +190,7 @@ class Assistant:
                     yield "delta", value
                     continue
                 final: Answer = value
-                final.timings["llm_ms"] = _ms(started)
+                final.timings["llm_ms"] = elapsed_ms(started)
                 if final.trace is not None:  # the check step, run as the model streams
                     final.trace.steps["check"] = final.timings["llm_ms"]
                 if final.llm and not final.llm.get("used"):
@@ -370,120 +392,3 @@ class Assistant:
         """How well the question's best sentence matches (what the calibrated abstention
         reads)."""
         return query_for(self.index, question).signal
-
-
-# The learned out-of-scope class, read first with at least this probability, abstains
-# when no rule answers and no source is named; otherwise the retrieved sentences and the
-# calibrated similarity threshold decide.
-OUT_OF_SCOPE_CONFIDENCE = 0.25
-# A reading below this is weak: a timing rule is not run on it unless the question names a
-# date or a year.
-WEAK_READING = 0.3
-TIMING_INTENTS = frozenset({"activity_start", "first_round_open", "completion_deadline",
-                            "spending_start", "grant_year_window"})
-# The overview intent, read first with at least this probability, is answered from the
-# catalogue and the parameters.
-OVERVIEW_CONFIDENCE = 0.35
-
-
-@dataclass(frozen=True)
-class Part:
-    """The answer to one ask of a message."""
-
-    text: str
-    verdict: AnswerVerdict
-    decisions: list[Decision]
-
-
-@dataclass
-class AskTurn:
-    """One ask of the message on its way: what the rules decide, its route, its sentences."""
-
-    ask: Ask
-    topic: str | None = None  # a topic outside the material that the ask names
-    names_source: bool = False  # it names a source that is not the rules (FOA, København)
-    decisions: list[Decision] = field(default_factory=list)
-    refuted: list[Decision] = field(default_factory=list)  # the premises the rules deny
-    route: Route = "documents"
-    query: Query | None = None  # retrieve's, for the documents' asks
-    candidates: list[Candidate] = field(default_factory=list)
-    selection: Selection = field(default_factory=lambda: Selection([], []))
-
-
-def _overview(a: AskTurn) -> bool:
-    """An ask for the whole picture: read as such, or read as about programmes or costs
-    in general (no rule decided it, nothing named) with the overview close behind."""
-    ask = a.ask
-    if a.names_source or ask.mentions:
-        return False
-    if ask.intent == "overview":
-        return ask.confidence >= OVERVIEW_CONFIDENCE
-    runner_up = dict((alt.value, alt.prob) for alt in ask.alternatives[:2])
-    return ask.intent in ("programme_funding", "cost_coverage") and ask.form == "open" \
-        and runner_up.get("overview", 0.0) >= OVERVIEW_CONFIDENCE / 2
-
-
-def _outside(a: AskTurn) -> bool:
-    """Outside the material: read as out of scope, or naming a topic it does not cover,
-    and naming no source that would speak to it."""
-    ask = a.ask
-    return not a.names_source and (
-        (ask.intent == "out_of_scope" and ask.confidence >= OUT_OF_SCOPE_CONFIDENCE)
-        or a.topic not in (None, INTERNALS))
-
-
-# What answers an ask, in this order: the first that applies. The documents' asks are
-# settled by select: documents, not_a_rule ("is X a rule?" answered only by København or
-# FOA) or abstain (nothing that answers well enough).
-ROUTES: tuple[tuple[Route, Callable[[AskTurn], bool]], ...] = (
-    # A premise the rules contradict ("Da masteruddannelser nu er tilladt, hvordan søger
-    # vi?"): the answer corrects it first, whatever the question then asks.
-    ("premise", lambda a: bool(a.refuted)),
-    ("rules", lambda a: bool(a.decisions)),
-    ("overview", _overview),
-    ("out_of_scope", _outside),
-    ("documents", lambda a: True),
-)
-
-
-def route_of(a: AskTurn) -> Route:
-    """The first route in ``ROUTES`` that applies to the ask."""
-    return next(route for route, applies in ROUTES if applies(a))
-
-
-@dataclass
-class Turn:
-    """One question on its way through the steps: what each step writes for the next."""
-
-    question: str
-    history: Sequence[Message]
-    as_of: dt.date
-    asked_lang: str | None
-    use_llm: bool
-    started: float = field(default_factory=time.perf_counter)
-    text: str = ""  # clean
-    lang: str = ""  # language
-    resolved: str = ""  # resolve
-    understanding: Understanding | None = None  # understand
-    asks: list[AskTurn] = field(default_factory=list)  # decide, retrieve, select
-    parts: list[Part] = field(default_factory=list)  # compose
-    citations: Citations | None = None  # compose
-    answer: Answer | None = None  # compose, check
-    steps: dict[str, float] = field(default_factory=dict)  # each step's ms, in order
-    stopped: StopReason | None = None  # the step that ended the run says why
-
-    def timings(self) -> dict[str, float]:
-        """The answer's timings as the API has always given them, from the steps'."""
-        s = self.steps
-        out = {"resolve_ms": round(s["clean"] + s["language"] + s["resolve"], 2),
-               "understand_ms": s["understand"], "rules_ms": s["decide"]}
-        if any(a.query is not None for a in self.asks):
-            out["retrieval_ms"] = round(s["retrieve"] + s["select"], 2)
-        if "check" in s:
-            out["llm_ms"] = s["check"]
-        out["total_ms"] = _ms(self.started)
-        return out
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 2)

@@ -1,8 +1,8 @@
 """The stages import one way: a module may use its own stage and the stages below it,
 never one above. The order is the answer's: what every stage shares, the documents, their
-retrieval, the rules, reading the question, composing the answer, storing it, the service
-that runs the steps, and the two ways in (API and command line), which do not use each
-other. Imports inside functions count as well."""
+retrieval, the rules, reading the question, composing the answer, storing it, the state a
+question carries through the steps, the service that runs them, and the two ways in (API
+and command line), which do not use each other. Imports inside functions count as well."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 STAGES = ("common", "corpus", "retrieval", "rules", "understanding", "answering", "storage",
-          "service", "api|cli")
+          "turn", "service", "api|cli")
 RANK = {name: rank for rank, names in enumerate(STAGES) for name in names.split("|")}
 
 

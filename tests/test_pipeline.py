@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from assistant.api.app import create_app
 from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex
-from assistant.service import AskTurn, Assistant, route_of
+from assistant.service import Assistant, route_of
 from assistant.storage.store import Store
+from assistant.turn import AskTurn
 from tests.fake_openai import fake_openai
 
 AUTUMN = dt.date(2026, 11, 23)

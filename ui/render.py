@@ -1,8 +1,8 @@
 """Showing an answer: verdict badge, text with clickable citation numbers, source cards.
 
 Everything built here as HTML is escaped and meant for ``st.html``, which puts it in the
-page as HTML without reading it as Markdown first. ``st.markdown(..., unsafe_allow_html=True)``
-would: a blank line ends CommonMark's HTML block, so a passage line such as
+page as HTML without reading it as Markdown first. Markdown with raw HTML allowed would
+not: a blank line ends CommonMark's HTML block, so a passage line such as
 "- 1. august 2023 – 31. juli 2025" after one became a list and lost its "1.".
 """
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from assistant.common.config import Settings
 from assistant.retrieval.index import SearchIndex, load_index
+from assistant.service import Assistant
+from tests.api_client import _client
 from tests.servers import CORPUS, Server, free_port, start_api, stop
 
 # The understanding model and its example vectors are keyed by the example bank and the
@@ -89,3 +92,16 @@ def api_server(settings: Settings, index: SearchIndex,
     server = start_api(settings.data_dir, tmp / "pulje.sqlite3", tmp / "server.log")
     yield server
     stop(server)
+
+
+# The API's ASGI app in-process (tests/api_client.py), for the API tests that call it through
+# the TestClient; a module that defines its own `bot` or `client` uses that one instead.
+@pytest.fixture(scope="module")
+def bot(settings: Settings, index: SearchIndex) -> Assistant:
+    return Assistant(settings, index)
+
+
+@pytest.fixture
+def client(settings: Settings, bot: Assistant, tmp_path: Path) -> Iterator[TestClient]:
+    with _client(settings, bot, tmp_path) as c:
+        yield c
